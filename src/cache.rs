@@ -1,0 +1,314 @@
+//! The private credentials cache (DESIGN.md §4): one 0600 JSON file per credential set
+//! in a 0700 directory, written atomically, with a lock file per entry.
+
+use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
+use std::io::{Read, Write};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::credentials::{Credentials, now, parse_rfc3339, rfc3339};
+use crate::error::{Error, Result};
+
+const SCHEMA: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Session,
+    Role,
+}
+
+/// What identifies a credential set. Never holds the long-term secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryId<'a> {
+    pub access_key_id: &'a str,
+    pub device: &'a str,
+    pub role_arn: Option<&'a str>,
+    pub external_id: Option<&'a str>,
+    pub session_name: Option<&'a str>,
+}
+
+impl EntryId<'_> {
+    /// File stem: a hash of the identifying parts, so no key id shows in a file name.
+    pub fn file_stem(&self) -> String {
+        let mut hasher = Sha256::new();
+        for part in [
+            Some(self.access_key_id),
+            Some(self.device),
+            self.role_arn,
+            self.external_id,
+            self.session_name,
+        ] {
+            // Length-prefixed, so no two different tuples hash the same text.
+            let part = part.unwrap_or("");
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        let digest = hasher.finalize();
+        digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn kind(&self) -> Kind {
+        if self.role_arn.is_some() {
+            Kind::Role
+        } else {
+            Kind::Session
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Entry {
+    schema: u32,
+    kind: Kind,
+    profile: String,
+    device: String,
+    role: Option<String>,
+    access_key_id: String,
+    secret_access_key: String,
+    session_token: String,
+    expiration: String,
+    obtained: String,
+}
+
+pub struct Cache {
+    dir: PathBuf,
+}
+
+/// Held while credentials for one entry are obtained; released on drop.
+pub struct EntryLock {
+    _file: File,
+}
+
+impl Cache {
+    pub fn new(dir: PathBuf) -> Self {
+        Self { dir }
+    }
+
+    /// `$AWS_MFA_CACHE_DIR`, else the platform cache directory.
+    pub fn locate() -> Result<Self> {
+        if let Some(dir) = std::env::var_os("AWS_MFA_CACHE_DIR").filter(|d| !d.is_empty()) {
+            return Ok(Self::new(PathBuf::from(dir)));
+        }
+        match dirs::cache_dir() {
+            Some(dir) => Ok(Self::new(dir.join("aws-mfa"))),
+            None => Err(Error::new(
+                "no cache directory is known for this user; set AWS_MFA_CACHE_DIR to a private directory",
+            )),
+        }
+    }
+
+    fn path(&self, id: &EntryId, extension: &str) -> PathBuf {
+        self.dir.join(format!("{}.{extension}", id.file_stem()))
+    }
+
+    /// Cached credentials for `id`, if a trusted entry exists (fresh or not: the caller decides).
+    pub fn load(&self, id: &EntryId) -> Option<Credentials> {
+        let path = self.path(id, "json");
+        let mut file = File::open(&path).ok()?;
+        match read_entry(&mut file, id) {
+            Ok(credentials) => Some(credentials),
+            Err(why) => {
+                eprintln!(
+                    "aws-mfa: note: cache file {} {why}; it will be replaced",
+                    path.display()
+                );
+                None
+            }
+        }
+    }
+
+    /// Takes the entry's exclusive lock, waiting for another aws-mfa that holds it.
+    pub fn lock(&self, id: &EntryId) -> Result<EntryLock> {
+        self.ensure_dir()?;
+        let path = self.path(id, "lock");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .mode(0o600)
+            .open(&path)
+            .map_err(|e| io_error("open the cache lock", &path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                eprintln!(
+                    "aws-mfa: waiting for another aws-mfa that is obtaining these credentials"
+                );
+                file.lock().map_err(|e| io_error("lock", &path, e))?;
+            }
+            Err(TryLockError::Error(e)) => return Err(io_error("lock", &path, e)),
+        }
+        Ok(EntryLock { _file: file })
+    }
+
+    /// Writes the entry atomically: temp file in the same directory, fsync, rename.
+    pub fn store(&self, id: &EntryId, profile: &str, credentials: &Credentials) -> Result<()> {
+        self.ensure_dir()?;
+        let entry = Entry {
+            schema: SCHEMA,
+            kind: id.kind(),
+            profile: profile.to_string(),
+            device: id.device.to_string(),
+            role: id.role_arn.map(str::to_string),
+            access_key_id: credentials.access_key_id.clone(),
+            secret_access_key: credentials.secret_access_key.clone(),
+            session_token: credentials.session_token.clone(),
+            expiration: credentials.expiration_rfc3339(),
+            obtained: rfc3339(now()),
+        };
+        let body = serde_json::to_vec_pretty(&entry).expect("a cache entry serialises");
+        let path = self.path(id, "json");
+        let write = || -> std::io::Result<()> {
+            // tempfile creates the file 0600.
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".entry-")
+                .tempfile_in(&self.dir)?;
+            tmp.write_all(&body)?;
+            tmp.write_all(b"\n")?;
+            tmp.as_file().sync_all()?;
+            tmp.persist(&path).map_err(|e| e.error)?;
+            File::open(&self.dir)?.sync_all()
+        };
+        write().map_err(|e| io_error("write the cache file", &path, e))
+    }
+
+    fn ensure_dir(&self) -> Result<()> {
+        DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&self.dir)
+            .map_err(|e| io_error("create the cache directory", &self.dir, e))?;
+        let meta = fs::metadata(&self.dir)
+            .map_err(|e| io_error("read the cache directory", &self.dir, e))?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))
+                .map_err(|e| io_error("make private the cache directory", &self.dir, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads and checks one entry; the error says why it is not trusted.
+fn read_entry(file: &mut File, id: &EntryId) -> Result<Credentials, &'static str> {
+    let meta = file.metadata().map_err(|_| "cannot be read")?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        return Err("is readable or writable by others");
+    }
+    let mut text = String::new();
+    file.read_to_string(&mut text)
+        .map_err(|_| "cannot be read")?;
+    let entry: Entry = serde_json::from_str(&text).map_err(|_| "does not parse")?;
+    if entry.schema != SCHEMA {
+        return Err("has another schema");
+    }
+    if entry.device != id.device || entry.role.as_deref() != id.role_arn {
+        return Err("belongs to other credentials");
+    }
+    let expiration = parse_rfc3339(&entry.expiration).ok_or("has no valid expiration")?;
+    Ok(Credentials {
+        access_key_id: entry.access_key_id,
+        secret_access_key: entry.secret_access_key,
+        session_token: entry.session_token,
+        expiration,
+    })
+}
+
+fn io_error(action: &str, path: &Path, e: std::io::Error) -> Error {
+    Error::new(format!(
+        "cannot {action} {}: {e}; check its permissions or set AWS_MFA_CACHE_DIR",
+        path.display()
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id() -> EntryId<'static> {
+        EntryId {
+            access_key_id: "AKIAIOSFODNN7EXAMPLE",
+            device: "arn:aws:iam::123456789012:mfa/alice",
+            role_arn: None,
+            external_id: None,
+            session_name: None,
+        }
+    }
+
+    fn creds(expiration: i64) -> Credentials {
+        Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: "short-term-secret".into(),
+            session_token: "token".into(),
+            expiration,
+        }
+    }
+
+    #[test]
+    fn stores_privately_and_loads_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::new(tmp.path().join("c"));
+        let c = creds(now() + 3600);
+        cache.store(&id(), "dev", &c).unwrap();
+        assert_eq!(cache.load(&id()), Some(c));
+        let dir_mode = fs::metadata(tmp.path().join("c"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(dir_mode & 0o777, 0o700);
+        let file = cache.path(&id(), "json");
+        assert_eq!(
+            fs::metadata(file).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    #[test]
+    fn distrusts_loose_modes_bad_json_and_other_schemas() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::new(tmp.path().to_path_buf());
+        cache.store(&id(), "dev", &creds(now() + 3600)).unwrap();
+        let file = cache.path(&id(), "json");
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+        assert_eq!(cache.load(&id()), None);
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o600)).unwrap();
+        let text = fs::read_to_string(&file).unwrap();
+        fs::write(&file, text.replace("\"schema\": 1", "\"schema\": 2")).unwrap();
+        assert_eq!(cache.load(&id()), None);
+        fs::write(&file, "{not json").unwrap();
+        assert_eq!(cache.load(&id()), None);
+    }
+
+    #[test]
+    fn every_identifying_part_changes_the_key() {
+        let base = id().file_stem();
+        let variants = [
+            EntryId {
+                access_key_id: "AKIAOTHER",
+                ..id()
+            },
+            EntryId {
+                device: "arn:aws:iam::123456789012:mfa/bob",
+                ..id()
+            },
+            EntryId {
+                role_arn: Some("arn:aws:iam::123456789012:role/A"),
+                ..id()
+            },
+            EntryId {
+                external_id: Some("x"),
+                ..id()
+            },
+            EntryId {
+                session_name: Some("alice"),
+                ..id()
+            },
+        ];
+        for v in variants {
+            assert_ne!(v.file_stem(), base, "{v:?}");
+        }
+    }
+}

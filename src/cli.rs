@@ -1,0 +1,142 @@
+//! Command-line definitions (clap) and nothing else.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aws-mfa",
+    version,
+    about = "Short-term AWS credentials from long-term keys and an MFA code",
+    long_about = "Turns long-term AWS keys plus a one-time MFA code into short-term STS credentials, \
+                  caches them privately, and hands them to a command, a shell or an AWS SDK.",
+    subcommand_required = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a command with short-term credentials in its environment.
+    #[command(arg_required_else_help = true)]
+    Exec {
+        #[command(flatten)]
+        opts: CredentialOpts,
+        /// The command and its arguments (after `--`).
+        #[arg(
+            required = true,
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "CMD"
+        )]
+        command: Vec<OsString>,
+    },
+    /// Print shell statements that set short-term credentials: eval "$(aws-mfa env -p dev)".
+    Env {
+        #[command(flatten)]
+        opts: CredentialOpts,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = EnvFormat::Sh)]
+        format: EnvFormat,
+    },
+    /// Print credentials as the JSON an AWS profile's `credential_process` expects.
+    CredentialProcess {
+        #[command(flatten)]
+        opts: CredentialOpts,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EnvFormat {
+    Sh,
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Json,
+    Dotenv,
+}
+
+/// Options shared by every command that obtains credentials (DESIGN.md §2).
+#[derive(Debug, Clone, Default, Args)]
+pub struct CredentialOpts {
+    /// Profile to use.
+    #[arg(short, long, env = "AWS_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE].
+    #[arg(long, value_name = "ARN")]
+    pub device: Option<String>,
+
+    /// The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal.
+    #[arg(
+        long,
+        env = "AWS_MFA_TOKEN_CODE",
+        value_name = "CODE",
+        hide_env_values = true
+    )]
+    pub token_code: Option<String>,
+
+    /// Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600).
+    #[arg(long, env = "MFA_STS_DURATION", value_name = "SECONDS")]
+    pub duration: Option<String>,
+
+    /// Role to assume with the MFA session.
+    #[arg(
+        long,
+        visible_alias = "role-arn",
+        env = "MFA_ASSUME_ROLE",
+        value_name = "ARN"
+    )]
+    pub assume_role: Option<String>,
+
+    /// Role session name (default: the local user name).
+    #[arg(long, value_name = "NAME")]
+    pub role_session_name: Option<String>,
+
+    /// External ID to pass when assuming the role.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+
+    /// Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION].
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Section holding the long-term keys.
+    #[arg(long, value_name = "NAME")]
+    pub source_profile: Option<String>,
+
+    /// Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix).
+    #[arg(long, value_name = "SUFFIX")]
+    pub long_term_suffix: Option<String>,
+
+    /// AWS config file [default: ~/.aws/config].
+    #[arg(long, env = "AWS_CONFIG_FILE", value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
+
+    /// AWS credentials file [default: ~/.aws/credentials].
+    #[arg(
+        long,
+        visible_alias = "creds-file",
+        env = "AWS_SHARED_CREDENTIALS_FILE",
+        value_name = "PATH"
+    )]
+    pub credentials_file: Option<PathBuf>,
+
+    /// Ignore cached credentials and ask STS again.
+    #[arg(long, visible_alias = "force")]
+    pub refresh: bool,
+
+    /// Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h).
+    #[arg(long)]
+    pub no_session: bool,
+
+    /// Cached credentials with less than this many seconds left are renewed.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub min_remaining: u64,
+}

@@ -1,0 +1,492 @@
+//! Config and credentials files plus options → a resolved plan (DESIGN.md §2, §3).
+//!
+//! Pure: strings in, plan out. The files are read by the caller; the environment is
+//! passed as a lookup function, so the rules can be tested as a table of cases.
+
+use std::collections::HashSet;
+
+use crate::cli::CredentialOpts;
+use crate::error::{Error, Result, bail};
+use crate::ini::{Ini, Section};
+
+pub const SESSION_DURATION: DurationRule = DurationRule {
+    what: "an MFA session",
+    min: 900,
+    max: 129_600,
+    default: 43_200,
+};
+pub const ROLE_DURATION: DurationRule = DurationRule {
+    what: "a role session",
+    min: 900,
+    max: 43_200,
+    default: 3_600,
+};
+/// AWS caps a role assumed with temporary credentials (role chaining) at one hour.
+pub const ROLE_CHAINING_MAX: u32 = 3_600;
+
+pub struct DurationRule {
+    what: &'static str,
+    min: u32,
+    max: u32,
+    default: u32,
+}
+
+impl DurationRule {
+    fn parse(&self, value: Option<&str>, from: &str) -> Result<u32> {
+        let Some(text) = value else {
+            return Ok(self.default);
+        };
+        match text.trim().parse::<u32>() {
+            Ok(n) if (self.min..=self.max).contains(&n) => Ok(n),
+            _ => bail!(
+                "duration {text:?} (from {from}) is not allowed for {}: give a whole number of seconds from {} to {}",
+                self.what,
+                self.min,
+                self.max
+            ),
+        }
+    }
+}
+
+/// The two AWS files, parsed, with the paths they came from (for messages).
+#[derive(Debug, Default)]
+pub struct Files {
+    pub config: Ini,
+    pub credentials: Ini,
+    pub config_path: String,
+    pub credentials_path: String,
+}
+
+impl Files {
+    fn config_section(&self, profile: &str) -> Option<&Section> {
+        let named = format!("profile {profile}");
+        self.config.section(&named).or_else(|| {
+            // `[default]` is the one profile the config file names without the prefix.
+            (profile == "default")
+                .then(|| self.config.section("default"))
+                .flatten()
+        })
+    }
+
+    fn credentials_section(&self, profile: &str) -> Option<&Section> {
+        self.credentials.section(profile)
+    }
+
+    fn exists(&self, profile: &str) -> bool {
+        self.config_section(profile).is_some() || self.credentials_section(profile).is_some()
+    }
+
+    /// A key of a profile: the credentials file first, then the config file, as botocore merges them.
+    fn get(&self, profile: &str, key: &str) -> Option<&str> {
+        self.credentials_section(profile)
+            .and_then(|s| s.get(key))
+            .or_else(|| self.config_section(profile).and_then(|s| s.get(key)))
+    }
+
+    /// Long-term keys of a section, if it holds a key pair and no session token.
+    fn long_term_keys(&self, profile: &str) -> Option<(String, String)> {
+        if self.get(profile, "aws_session_token").is_some() {
+            return None;
+        }
+        Some((
+            self.get(profile, "aws_access_key_id")?.to_string(),
+            self.get(profile, "aws_secret_access_key")?.to_string(),
+        ))
+    }
+
+    /// Every profile name in either file, sorted, without duplicates.
+    pub fn profile_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .config
+            .sections
+            .iter()
+            .filter_map(|s| match s.name.strip_prefix("profile ") {
+                Some(name) => Some(name.trim().to_string()),
+                None => (s.name == "default").then(|| s.name.clone()),
+            })
+            .chain(self.credentials.sections.iter().map(|s| s.name.clone()))
+            .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    fn known_profiles(&self) -> String {
+        let names = self.profile_names();
+        if names.is_empty() {
+            format!(
+                "no profiles exist in {} or {}",
+                self.config_path, self.credentials_path
+            )
+        } else {
+            format!("profiles that exist: {}", names.join(", "))
+        }
+    }
+}
+
+/// What to ask STS for, and with which keys (DESIGN.md §3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedProfile {
+    pub profile: String,
+    /// Section that holds the long-term keys.
+    pub key_section: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub device: String,
+    pub mfa_process: Option<String>,
+    /// Lifetime of the MFA session (GetSessionToken).
+    pub session_duration: u32,
+    pub role: Option<RolePlan>,
+    /// Region handed to the child, when one is known.
+    pub region: Option<String>,
+    /// Region of the STS call: `region`, else us-east-1.
+    pub sts_region: String,
+    pub endpoint_url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolePlan {
+    pub arn: String,
+    pub session_name: String,
+    pub external_id: Option<String>,
+    /// The duration asked for; see `effective_duration`.
+    pub duration: u32,
+    /// `--no-session`: assume the role with the long-term keys and the code.
+    pub direct: bool,
+}
+
+impl RolePlan {
+    /// The duration STS will grant, and a note when the role-chaining cap shortened it.
+    pub fn effective_duration(&self) -> (u32, Option<String>) {
+        if self.direct || self.duration <= ROLE_CHAINING_MAX {
+            return (self.duration, None);
+        }
+        let note = format!(
+            "a role assumed from an MFA session lasts at most 1 h (AWS's role-chaining cap), so {} s were asked for, not {}; use --no-session for longer role sessions",
+            ROLE_CHAINING_MAX, self.duration
+        );
+        (ROLE_CHAINING_MAX, Some(note))
+    }
+}
+
+/// Regions where `sts_regional_endpoints = legacy` still means the global endpoint.
+const LEGACY_GLOBAL_REGIONS: &[&str] = &[
+    "ap-northeast-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "aws-global",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+pub fn resolve(
+    files: &Files,
+    opts: &CredentialOpts,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<ResolvedProfile> {
+    let env = |name: &str| env(name).filter(|v| !v.is_empty());
+    let profile = opts
+        .profile
+        .clone()
+        .unwrap_or_else(|| "default".to_string());
+
+    let long_term_section = match opts.long_term_suffix.as_deref() {
+        Some("none") => profile.clone(),
+        Some(suffix) => format!("{profile}-{suffix}"),
+        None => format!("{profile}-long-term"),
+    };
+    let awsmfa_section = format!("{profile}mfa");
+    if opts.source_profile.is_none()
+        && !files.exists(&profile)
+        && files.credentials_section(&long_term_section).is_none()
+    {
+        bail!(
+            "profile '{profile}' is not in {} or {}; {}",
+            files.config_path,
+            files.credentials_path,
+            files.known_profiles()
+        );
+    }
+
+    // The profiles whose keys describe P, nearest first: P, its long-term section, its source chain.
+    let chain = source_chain(files, &profile)?;
+
+    // §3.1: where the long-term keys come from.
+    let key_section = if let Some(src) = &opts.source_profile {
+        if files.long_term_keys(src).is_none() {
+            bail!(
+                "--source-profile '{src}' holds no long-term keys (aws_access_key_id and aws_secret_access_key without aws_session_token); {}",
+                files.known_profiles()
+            );
+        }
+        src.clone()
+    } else {
+        let candidates = [long_term_section.as_str(), awsmfa_section.as_str()]
+            .into_iter()
+            .filter(|s| *s != profile && files.credentials_section(s).is_some())
+            .map(str::to_string)
+            .chain(chain.iter().skip(1).cloned())
+            .chain([profile.clone()]);
+        let mut found = None;
+        for candidate in candidates {
+            if files.long_term_keys(&candidate).is_some() {
+                found = Some(candidate);
+                break;
+            }
+        }
+        match found {
+            Some(section) => section,
+            None => bail!(
+                "no long-term keys for profile '{profile}': looked in [{long_term_section}] and [{awsmfa_section}] of {}, the source_profile chain, and [{profile}] (a section with aws_session_token does not count); add aws_access_key_id and aws_secret_access_key to [{long_term_section}] or pass --source-profile",
+                files.credentials_path
+            ),
+        }
+    };
+    let (access_key_id, secret_access_key) = files
+        .long_term_keys(&key_section)
+        .expect("key section was checked to hold keys");
+
+    // Where P's settings are looked up, nearest first.
+    let mut lookup: Vec<&str> = vec![profile.as_str()];
+    for section in [&key_section, &long_term_section, &awsmfa_section] {
+        if !lookup.contains(&section.as_str()) {
+            lookup.push(section);
+        }
+    }
+    for section in &chain {
+        if !lookup.contains(&section.as_str()) {
+            lookup.push(section);
+        }
+    }
+    let first = |key: &str| lookup.iter().find_map(|s| files.get(s, key));
+
+    // §3.2: the MFA device.
+    let device = opts
+        .device
+        .clone()
+        .or_else(|| env("MFA_DEVICE"))
+        .or_else(|| env("AWS_MFA_DEVICE"))
+        .or_else(|| first("mfa_serial").map(str::to_string))
+        .or_else(|| first("aws_mfa_device").map(str::to_string));
+    let Some(device) = device else {
+        bail!(
+            "no MFA device for profile '{profile}': looked for --device, MFA_DEVICE, AWS_MFA_DEVICE, and mfa_serial or aws_mfa_device in [{}]; add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to the profile or pass --device",
+            lookup.join("], [")
+        );
+    };
+    check_device(&device)?;
+
+    // Role: the flag or environment, else the profile itself (not its sources).
+    let role_arn = opts
+        .assume_role
+        .clone()
+        .or_else(|| files.get(&profile, "role_arn").map(str::to_string));
+    let duration_from = if opts.duration.is_some() {
+        "--duration or MFA_STS_DURATION"
+    } else {
+        "duration_seconds"
+    };
+    let (session_duration, role) = match role_arn {
+        None => {
+            let asked = opts
+                .duration
+                .as_deref()
+                .or_else(|| files.get(&profile, "duration_seconds"));
+            (SESSION_DURATION.parse(asked, duration_from)?, None)
+        }
+        Some(arn) => {
+            let asked = opts
+                .duration
+                .as_deref()
+                .or_else(|| files.get(&profile, "duration_seconds"));
+            let duration = ROLE_DURATION.parse(asked, duration_from)?;
+            // The MFA session behind the role lasts as long as its source profile says.
+            let session = SESSION_DURATION.parse(
+                files.get(&key_section, "duration_seconds"),
+                &format!("duration_seconds of [{key_section}]"),
+            )?;
+            let session_name = match opts
+                .role_session_name
+                .clone()
+                .or_else(|| files.get(&profile, "role_session_name").map(str::to_string))
+            {
+                Some(name) => {
+                    check_session_name(&name)?;
+                    name
+                }
+                None => default_session_name(&env),
+            };
+            let external_id = opts
+                .external_id
+                .clone()
+                .or_else(|| files.get(&profile, "external_id").map(str::to_string));
+            let role = RolePlan {
+                arn,
+                session_name,
+                external_id,
+                duration,
+                direct: opts.no_session,
+            };
+            (session, Some(role))
+        }
+    };
+
+    let region = opts
+        .region
+        .clone()
+        .or_else(|| env("AWS_REGION"))
+        .or_else(|| env("AWS_DEFAULT_REGION"))
+        .or_else(|| first("region").map(str::to_string))
+        .or_else(|| files.get("default", "region").map(str::to_string));
+    let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
+
+    let endpoint_url = endpoint_url(files, &lookup, &sts_region, &env);
+
+    Ok(ResolvedProfile {
+        profile: profile.clone(),
+        key_section: key_section.clone(),
+        access_key_id,
+        secret_access_key,
+        device,
+        mfa_process: first("mfa_process").map(str::to_string),
+        session_duration,
+        role,
+        region,
+        sts_region,
+        endpoint_url,
+    })
+}
+
+/// P followed by the profiles its `source_profile` chain names, with loop detection.
+fn source_chain(files: &Files, profile: &str) -> Result<Vec<String>> {
+    let mut chain = vec![profile.to_string()];
+    let mut seen: HashSet<&str> = HashSet::from([profile]);
+    let mut current = profile;
+    while let Some(next) = files.get(current, "source_profile") {
+        if !seen.insert(next) {
+            bail!(
+                "the source_profile chain of '{profile}' loops: {} -> {next}; point one of them at the profile that holds the long-term keys",
+                chain.join(" -> ")
+            );
+        }
+        if !files.exists(next) {
+            bail!(
+                "profile '{current}' names source_profile '{next}', which does not exist; {}",
+                files.known_profiles()
+            );
+        }
+        chain.push(next.to_string());
+        if files.long_term_keys(next).is_some() {
+            break;
+        }
+        if files.get(next, "role_arn").is_some() {
+            bail!(
+                "profile '{profile}' reaches role profile '{next}' through source_profile; aws-mfa assumes one role from an MFA session, so point source_profile of '{current}' at the profile with the long-term keys"
+            );
+        }
+        current = next;
+    }
+    Ok(chain)
+}
+
+fn endpoint_url(
+    files: &Files,
+    lookup: &[&str],
+    region: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .or_else(|| {
+            lookup
+                .iter()
+                .find_map(|s| files.get(s, "ignore_configured_endpoint_urls"))
+                .map(str::to_string)
+        })
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if !ignore {
+        let configured = env("AWS_ENDPOINT_URL_STS")
+            .or_else(|| env("AWS_ENDPOINT_URL"))
+            .or_else(|| {
+                lookup
+                    .iter()
+                    .find_map(|s| files.get(s, "endpoint_url"))
+                    .map(str::to_string)
+            });
+        if configured.is_some() {
+            return configured;
+        }
+    }
+    let legacy = env("AWS_STS_REGIONAL_ENDPOINTS")
+        .or_else(|| {
+            lookup
+                .iter()
+                .find_map(|s| files.get(s, "sts_regional_endpoints"))
+                .map(str::to_string)
+        })
+        .is_some_and(|v| v.eq_ignore_ascii_case("legacy"));
+    (legacy && LEGACY_GLOBAL_REGIONS.contains(&region))
+        .then(|| "https://sts.amazonaws.com".to_string())
+}
+
+fn check_device(device: &str) -> Result<()> {
+    if let Some((head, name)) = device.split_once(":user/") {
+        bail!(
+            "'{device}' is a user ARN, not an MFA device; use the device's ARN, most likely {head}:mfa/{name}"
+        );
+    }
+    let ok = (9..=256).contains(&device.len())
+        && device
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=/:,.@-_".contains(c));
+    if !ok {
+        bail!(
+            "'{device}' is not an MFA device serial number or ARN; it looks like arn:aws:iam::ACCOUNT:mfa/NAME or a hardware serial such as GAHT12345678"
+        );
+    }
+    Ok(())
+}
+
+fn is_session_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)
+}
+
+fn check_session_name(name: &str) -> Result<()> {
+    if (2..=64).contains(&name.len()) && name.chars().all(is_session_name_char) {
+        return Ok(());
+    }
+    Err(Error::new(format!(
+        "role session name {name:?} is not allowed: use 2 to 64 characters among letters, digits and +=,.@_-"
+    )))
+}
+
+/// The local user name, made to fit STS's rules for role session names.
+fn default_session_name(env: &dyn Fn(&str) -> Option<String>) -> String {
+    let user = env("USER")
+        .or_else(|| env("LOGNAME"))
+        .or_else(|| env("USERNAME"))
+        .unwrap_or_default();
+    let mut name: String = user
+        .chars()
+        .map(|c| if is_session_name_char(c) { c } else { '-' })
+        .take(64)
+        .collect();
+    if name.trim_matches('-').is_empty() {
+        name = "aws-mfa".to_string();
+    } else if name.len() < 2 {
+        name.push_str("-aws-mfa");
+    }
+    name
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,213 @@
+//! Options → resolved profile → credentials, from the cache or from STS (DESIGN.md §3, §4).
+//!
+//! The cache-hit path reads the two AWS files and one cache file: no runtime, no client.
+
+use std::cell::OnceCell;
+use std::path::Path;
+
+use crate::cache::{Cache, EntryId};
+use crate::cli::CredentialOpts;
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::ini::Ini;
+use crate::mfa::MfaSource;
+use crate::profile::{self, Files, ResolvedProfile};
+use crate::sts::{SigningKeys, Sts};
+
+/// What the commands hand over: the credentials and what goes with them (§5).
+#[derive(Debug)]
+pub struct Handover {
+    pub profile: String,
+    pub region: Option<String>,
+    pub credentials: Credentials,
+}
+
+pub fn handover(opts: &CredentialOpts) -> Result<Handover> {
+    // A malformed code is refused before anything else, cache or network.
+    MfaSource::choose(opts.token_code.as_deref(), None)?;
+    let files = read_files(opts)?;
+    let plan = profile::resolve(&files, opts, &|name| std::env::var(name).ok())?;
+    let mfa = MfaSource::choose(opts.token_code.as_deref(), plan.mfa_process.as_deref())?;
+    let provider = Provider {
+        cache: Cache::locate()?,
+        mfa,
+        refresh: opts.refresh,
+        min_remaining: opts.min_remaining,
+        sts: OnceCell::new(),
+        key_origin: format!("[{}]", plan.key_section),
+        plan: &plan,
+    };
+    let credentials = provider.credentials()?;
+    Ok(Handover {
+        profile: plan.profile.clone(),
+        region: plan.region.clone(),
+        credentials,
+    })
+}
+
+pub fn read_files(opts: &CredentialOpts) -> Result<Files> {
+    let home = || dirs::home_dir().unwrap_or_default().join(".aws");
+    let config_path = opts
+        .config_file
+        .clone()
+        .unwrap_or_else(|| home().join("config"));
+    let credentials_path = opts
+        .credentials_file
+        .clone()
+        .unwrap_or_else(|| home().join("credentials"));
+    Ok(Files {
+        config: read_ini(&config_path)?,
+        credentials: read_ini(&credentials_path)?,
+        config_path: config_path.display().to_string(),
+        credentials_path: credentials_path.display().to_string(),
+    })
+}
+
+/// A missing file is an empty one; an unreadable one is an error.
+fn read_ini(path: &Path) -> Result<Ini> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Ini::parse(&String::from_utf8_lossy(&bytes))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ini::default()),
+        Err(e) => Err(Error::new(format!(
+            "cannot read {}: {e}; check its permissions",
+            path.display()
+        ))),
+    }
+}
+
+struct Provider<'a> {
+    cache: Cache,
+    mfa: MfaSource,
+    refresh: bool,
+    min_remaining: u64,
+    sts: OnceCell<Sts>,
+    /// Where the long-term keys came from, for messages: `[dev-long-term]`.
+    key_origin: String,
+    plan: &'a ResolvedProfile,
+}
+
+impl Provider<'_> {
+    fn credentials(&self) -> Result<Credentials> {
+        let plan = self.plan;
+        let Some(role) = &plan.role else {
+            return self.cached_or(&self.session_id(), || self.new_session());
+        };
+        let id = EntryId {
+            role_arn: Some(&role.arn),
+            external_id: role.external_id.as_deref(),
+            session_name: Some(&role.session_name),
+            ..self.session_id()
+        };
+        self.cached_or(&id, || {
+            let long_term = self.long_term_keys();
+            if role.direct {
+                let what = format!("{} for {}", role.arn, human(role.duration));
+                let code = self.mfa.code(&plan.device, &what)?;
+                let mfa = Some((plan.device.as_str(), code.as_str()));
+                return self
+                    .sts()?
+                    .assume_role(&long_term, role, role.duration, mfa);
+            }
+            let session = self.cached_or(&self.session_id(), || self.new_session())?;
+            let (duration, note) = role.effective_duration();
+            if let Some(note) = note {
+                eprintln!("aws-mfa: note: {note}");
+            }
+            let keys = SigningKeys {
+                access_key_id: &session.access_key_id,
+                secret_access_key: &session.secret_access_key,
+                session_token: Some(&session.session_token),
+                origin: "the cached MFA session",
+            };
+            self.sts()?.assume_role(&keys, role, duration, None)
+        })
+    }
+
+    /// The entry from the cache when fresh; otherwise, under the entry's lock, from `fetch`.
+    fn cached_or(
+        &self,
+        id: &EntryId,
+        fetch: impl FnOnce() -> Result<Credentials>,
+    ) -> Result<Credentials> {
+        let cached = || {
+            let entry = if self.refresh {
+                None
+            } else {
+                self.cache.load(id)
+            };
+            entry.filter(|c| c.is_fresh(self.min_remaining))
+        };
+        if let Some(c) = cached() {
+            return Ok(c);
+        }
+        let _lock = self.cache.lock(id)?;
+        // Another aws-mfa may have obtained them while this one waited for the lock.
+        if let Some(c) = cached() {
+            return Ok(c);
+        }
+        let credentials = fetch()?;
+        self.cache.store(id, &self.plan.profile, &credentials)?;
+        Ok(credentials)
+    }
+
+    fn new_session(&self) -> Result<Credentials> {
+        let plan = self.plan;
+        let what = format!("MFA session of {}", human(plan.session_duration));
+        let code = self.mfa.code(&plan.device, &what)?;
+        self.sts()?.get_session_token(
+            &self.long_term_keys(),
+            &plan.device,
+            &code,
+            plan.session_duration,
+        )
+    }
+
+    fn session_id(&self) -> EntryId<'_> {
+        EntryId {
+            access_key_id: &self.plan.access_key_id,
+            device: &self.plan.device,
+            role_arn: None,
+            external_id: None,
+            session_name: None,
+        }
+    }
+
+    fn long_term_keys(&self) -> SigningKeys<'_> {
+        SigningKeys {
+            access_key_id: &self.plan.access_key_id,
+            secret_access_key: &self.plan.secret_access_key,
+            session_token: None,
+            origin: &self.key_origin,
+        }
+    }
+
+    fn sts(&self) -> Result<&Sts> {
+        if let Some(sts) = self.sts.get() {
+            return Ok(sts);
+        }
+        let sts = Sts::new(&self.plan.sts_region, self.plan.endpoint_url.as_deref())?;
+        Ok(self.sts.get_or_init(|| sts))
+    }
+}
+
+/// `43200` → `12 h`, `5400` → `1 h 30 min`, `900` → `15 min`.
+pub fn human(seconds: u32) -> String {
+    let (h, m) = (seconds / 3600, seconds % 3600 / 60);
+    match (h, m) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::human;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(human(43200), "12 h");
+        assert_eq!(human(5400), "1 h 30 min");
+        assert_eq!(human(900), "15 min");
+    }
+}

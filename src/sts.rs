@@ -1,0 +1,331 @@
+//! The only module that talks to AWS: GetSessionToken and AssumeRole, and the
+//! translation of STS's answers into one sentence each.
+//!
+//! The client is built from explicit keys and region: no default credential chain, no
+//! IMDS probes. A current-thread tokio runtime is made here, and only here, so the
+//! cache-hit path never builds one.
+
+use std::time::Duration;
+
+use aws_sdk_sts::Client;
+use aws_sdk_sts::config::retry::RetryConfig;
+use aws_sdk_sts::config::timeout::TimeoutConfig;
+use aws_sdk_sts::config::{BehaviorVersion, Region};
+use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::profile::RolePlan;
+
+/// The keys a call is signed with, and where they came from (for messages).
+pub struct SigningKeys<'a> {
+    pub access_key_id: &'a str,
+    pub secret_access_key: &'a str,
+    pub session_token: Option<&'a str>,
+    /// Which section the keys came from, or "the cached MFA session".
+    pub origin: &'a str,
+}
+
+pub struct Sts {
+    config: aws_sdk_sts::config::Builder,
+    runtime: tokio::runtime::Runtime,
+    /// Endpoint and region, for messages.
+    place: String,
+    region: String,
+}
+
+/// What a call was about, for translating its errors.
+struct CallContext<'a> {
+    device: Option<&'a str>,
+    role: Option<&'a str>,
+    duration: u32,
+    access_key_id: &'a str,
+    origin: &'a str,
+}
+
+impl Sts {
+    pub fn new(region: &str, endpoint_url: Option<&str>) -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::new(format!("cannot start the network runtime: {e}")))?;
+        let timeouts = TimeoutConfig::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .read_timeout(Duration::from_secs(10))
+            .operation_attempt_timeout(Duration::from_secs(10))
+            .operation_timeout(Duration::from_secs(25))
+            .build();
+        let mut config = aws_sdk_sts::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .timeout_config(timeouts)
+            .retry_config(RetryConfig::standard().with_max_attempts(3));
+        if let Some(url) = endpoint_url {
+            config = config.endpoint_url(url);
+        }
+        let place = match endpoint_url {
+            Some(url) => url.to_string(),
+            None => format!("sts.{region}.amazonaws.com"),
+        };
+        Ok(Self {
+            config,
+            runtime,
+            place,
+            region: region.to_string(),
+        })
+    }
+
+    pub fn get_session_token(
+        &self,
+        keys: &SigningKeys,
+        device: &str,
+        code: &str,
+        duration: u32,
+    ) -> Result<Credentials> {
+        let context = CallContext {
+            device: Some(device),
+            role: None,
+            duration,
+            access_key_id: keys.access_key_id,
+            origin: keys.origin,
+        };
+        let call = self
+            .client(keys)
+            .get_session_token()
+            .serial_number(device)
+            .token_code(code)
+            .duration_seconds(duration as i32)
+            .send();
+        match self.runtime.block_on(call) {
+            Ok(out) => convert(out.credentials()),
+            Err(e) => Err(self.translate(e, &context)),
+        }
+    }
+
+    /// AssumeRole signed with `keys`; `mfa` is (device, code) when the role is assumed directly.
+    pub fn assume_role(
+        &self,
+        keys: &SigningKeys,
+        role: &RolePlan,
+        duration: u32,
+        mfa: Option<(&str, &str)>,
+    ) -> Result<Credentials> {
+        let context = CallContext {
+            device: mfa.map(|(device, _)| device),
+            role: Some(&role.arn),
+            duration,
+            access_key_id: keys.access_key_id,
+            origin: keys.origin,
+        };
+        let mut call = self
+            .client(keys)
+            .assume_role()
+            .role_arn(&role.arn)
+            .role_session_name(&role.session_name)
+            .duration_seconds(duration as i32)
+            .set_external_id(role.external_id.clone());
+        if let Some((device, code)) = mfa {
+            call = call.serial_number(device).token_code(code);
+        }
+        match self.runtime.block_on(call.send()) {
+            Ok(out) => convert(out.credentials()),
+            Err(e) => Err(self.translate(e, &context)),
+        }
+    }
+
+    fn client(&self, keys: &SigningKeys) -> Client {
+        let credentials = aws_sdk_sts::config::Credentials::new(
+            keys.access_key_id,
+            keys.secret_access_key,
+            keys.session_token.map(str::to_string),
+            None,
+            "aws-mfa",
+        );
+        Client::from_conf(
+            self.config
+                .clone()
+                .credentials_provider(credentials)
+                .build(),
+        )
+    }
+
+    fn translate<E, R>(&self, err: SdkError<E, R>, call: &CallContext) -> Error
+    where
+        E: ProvideErrorMetadata + std::error::Error + 'static,
+        R: std::fmt::Debug,
+    {
+        match &err {
+            SdkError::ServiceError(service) => {
+                let e = service.err();
+                explain(
+                    e.code().unwrap_or("Unknown"),
+                    e.message().unwrap_or(""),
+                    call,
+                    &self.region,
+                )
+            }
+            SdkError::TimeoutError(_) => Error::new(format!(
+                "STS at {} did not answer in time (region {}); check the network, the region, or AWS_ENDPOINT_URL, then try again",
+                self.place, self.region
+            )),
+            SdkError::DispatchFailure(failure) => {
+                let why = if failure.is_timeout() {
+                    "timed out".to_string()
+                } else {
+                    DisplayErrorContext(&err).to_string()
+                };
+                Error::new(format!(
+                    "cannot reach STS at {} (region {}): {why}; check the network, the region, or AWS_ENDPOINT_URL",
+                    self.place, self.region
+                ))
+            }
+            SdkError::ResponseError(_) => Error::new(format!(
+                "STS at {} sent an answer that cannot be read ({}); try again",
+                self.place,
+                DisplayErrorContext(&err)
+            )),
+            _ => Error::new(format!(
+                "the STS request failed: {}",
+                DisplayErrorContext(&err)
+            )),
+        }
+    }
+}
+
+fn convert(credentials: Option<&aws_sdk_sts::types::Credentials>) -> Result<Credentials> {
+    let Some(c) = credentials else {
+        return Err(Error::new("STS answered without credentials; try again"));
+    };
+    Ok(Credentials {
+        access_key_id: c.access_key_id().to_string(),
+        secret_access_key: c.secret_access_key().to_string(),
+        session_token: c.session_token().to_string(),
+        expiration: c.expiration().secs(),
+    })
+}
+
+/// One sentence for each answer of STS a user can act on.
+fn explain(code: &str, message: &str, call: &CallContext, region: &str) -> Error {
+    let device = call.device.unwrap_or("the MFA device");
+    let text = match code {
+        "AccessDenied" if message.contains("invalid MFA one time pass code") => format!(
+            "STS rejected the MFA code for {device}: it is wrong, expired or already used (AWS accepts each code once); wait for the next code and try again"
+        ),
+        "AccessDenied"
+            if message.contains("MultiFactorAuthentication") || message.contains("MFA") =>
+        {
+            format!(
+                "STS could not check the code against {device}: make sure it is the device assigned to this user (aws iam list-mfa-devices) and that the code is current"
+            )
+        }
+        "AccessDenied" if call.role.is_some() => format!(
+            "STS refused to let {} assume {}: check the role's trust policy (it must trust this user, with MFA) and the role ARN",
+            call.origin,
+            call.role.unwrap_or_default()
+        ),
+        "InvalidClientTokenId" => format!(
+            "STS does not know access key {} from {}: it is wrong, deleted or inactive; check aws_access_key_id there",
+            call.access_key_id, call.origin
+        ),
+        "SignatureDoesNotMatch" => format!(
+            "the secret key from {} does not match access key {}; check aws_secret_access_key there",
+            call.origin, call.access_key_id
+        ),
+        "ExpiredToken" => format!(
+            "the credentials from {} have expired; run again with --refresh to enter a new code",
+            call.origin
+        ),
+        "RegionDisabledException" => format!(
+            "STS is not activated in region {region}: activate it in the IAM account settings or pass --region us-east-1"
+        ),
+        "ValidationError" if message.to_ascii_lowercase().contains("duration") => format!(
+            "STS refused a duration of {} seconds ({}); pass a shorter --duration",
+            call.duration,
+            message.trim()
+        ),
+        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => {
+            "STS is throttling requests from this account; wait a few seconds and try again"
+                .to_string()
+        }
+        _ => format!("STS refused the request ({code}): {}", message.trim()),
+    };
+    Error::new(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn call() -> CallContext<'static> {
+        CallContext {
+            device: Some("arn:aws:iam::123456789012:mfa/alice"),
+            role: None,
+            duration: 43200,
+            access_key_id: "AKIAIOSFODNN7EXAMPLE",
+            origin: "[dev-long-term]",
+        }
+    }
+
+    #[test]
+    fn each_sts_answer_gets_its_own_sentence() {
+        let cases = [
+            (
+                "AccessDenied",
+                "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
+                "already used",
+            ),
+            (
+                "AccessDenied",
+                "MultiFactorAuthentication failed, unable to validate MFA code.",
+                "assigned to this user",
+            ),
+            (
+                "InvalidClientTokenId",
+                "The security token included in the request is invalid.",
+                "does not know access key AKIAIOSFODNN7EXAMPLE",
+            ),
+            (
+                "SignatureDoesNotMatch",
+                "The request signature we calculated does not match",
+                "does not match access key",
+            ),
+            (
+                "RegionDisabledException",
+                "STS is not activated in this region",
+                "not activated in region eu-south-2",
+            ),
+            (
+                "ValidationError",
+                "1 validation error detected: Value '99' at 'durationSeconds' failed",
+                "shorter --duration",
+            ),
+            ("Throttling", "Rate exceeded", "throttling"),
+            ("Weird", "something new", "(Weird): something new"),
+        ];
+        for (code, message, expected) in cases {
+            let text = explain(code, message, &call(), "eu-south-2").to_string();
+            assert!(text.contains(expected), "{code}: {text}");
+            assert!(!text.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn a_refused_role_names_the_role() {
+        let c = CallContext {
+            role: Some("arn:aws:iam::123456789012:role/Admin"),
+            device: None,
+            ..call()
+        };
+        let text = explain(
+            "AccessDenied",
+            "User is not authorized to perform: sts:AssumeRole",
+            &c,
+            "us-east-1",
+        )
+        .to_string();
+        assert!(
+            text.contains("role/Admin") && text.contains("trust policy"),
+            "{text}"
+        );
+    }
+}
