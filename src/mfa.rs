@@ -14,16 +14,13 @@ pub enum MfaSource {
 }
 
 impl MfaSource {
-    /// Checks a given code at once, so that a malformed one never reaches STS.
-    pub fn choose(token_code: Option<&str>, mfa_process: Option<&str>) -> Result<Self> {
-        if let Some(code) = token_code {
-            check_code(code, "--token-code or AWS_MFA_TOKEN_CODE")?;
-            return Ok(Self::Given(code.to_string()));
+    /// `given` was checked by `check_given`; without it, `mfa_process`, else a prompt.
+    pub fn new(given: Option<String>, mfa_process: Option<&str>) -> Self {
+        match (given, mfa_process) {
+            (Some(code), _) => Self::Given(code),
+            (None, Some(command)) => Self::Process(command.to_string()),
+            (None, None) => Self::Prompt,
         }
-        Ok(match mfa_process {
-            Some(command) => Self::Process(command.to_string()),
-            None => Self::Prompt,
-        })
     }
 
     /// The code, asking for it if need be. `what` names the device and the duration.
@@ -34,6 +31,16 @@ impl MfaSource {
             Self::Prompt => prompt(device, what),
         }
     }
+}
+
+/// A code given on the command line or in the environment, checked at once so that a
+/// malformed one never reaches STS.
+pub fn check_given(token_code: Option<&str>) -> Result<Option<String>> {
+    token_code
+        .map(|code| {
+            check_code(code, "--token-code or AWS_MFA_TOKEN_CODE").map(|()| code.to_string())
+        })
+        .transpose()
 }
 
 fn is_code(code: &str) -> bool {
@@ -116,18 +123,23 @@ mod tests {
     #[test]
     fn given_codes_are_checked_before_use() {
         assert_eq!(
-            MfaSource::choose(Some("123456"), Some("x")).unwrap(),
-            MfaSource::Given("123456".into())
+            check_given(Some("123456")).unwrap().as_deref(),
+            Some("123456")
         );
+        assert_eq!(check_given(None).unwrap(), None);
         for bad in ["12345", "1234567", "abcdef", "12 456", "１２３４５６", ""] {
-            let err = MfaSource::choose(Some(bad), None).unwrap_err();
+            let err = check_given(Some(bad)).unwrap_err();
             assert!(err.to_string().contains("6 digits"), "{bad}: {err}");
         }
         assert_eq!(
-            MfaSource::choose(None, Some("pass otp aws")).unwrap(),
+            MfaSource::new(Some("123456".into()), Some("x")),
+            MfaSource::Given("123456".into())
+        );
+        assert_eq!(
+            MfaSource::new(None, Some("pass otp aws")),
             MfaSource::Process("pass otp aws".into())
         );
-        assert_eq!(MfaSource::choose(None, None).unwrap(), MfaSource::Prompt);
+        assert_eq!(MfaSource::new(None, None), MfaSource::Prompt);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::cli::CredentialOpts;
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::ini::Ini;
-use crate::mfa::MfaSource;
+use crate::mfa::{self, MfaSource};
 use crate::profile::{self, Files, ResolvedProfile};
 use crate::sts::{SigningKeys, Sts};
 
@@ -24,10 +24,10 @@ pub struct Handover {
 
 pub fn handover(opts: &CredentialOpts) -> Result<Handover> {
     // A malformed code is refused before anything else, cache or network.
-    MfaSource::choose(opts.token_code.as_deref(), None)?;
+    let given = mfa::check_given(opts.token_code.as_deref())?;
     let files = read_files(opts)?;
     let plan = profile::resolve(&files, opts, &|name| std::env::var(name).ok())?;
-    let mfa = MfaSource::choose(opts.token_code.as_deref(), plan.mfa_process.as_deref())?;
+    let mfa = MfaSource::new(given, plan.mfa_process.as_deref());
     let provider = Provider {
         cache: Cache::locate()?,
         mfa,
