@@ -834,6 +834,44 @@ fn cached_credentials_work_while_sts_is_unreachable() {
     assert_eq!(sb.proxy.total(), seen, "{}", sb.proxy.summary());
 }
 
+/// The cache-hit path builds no async runtime and no client: no thread, no socket, no epoll.
+#[test]
+fn a_cache_hit_starts_no_thread_and_opens_no_socket() {
+    let strace = require_tool("strace");
+    let sb = Sandbox::new();
+    run(&mut sb.cmd(exec_args("admin", Some(CODE), &["true"]))).assert_success();
+    let trace = sb.home.join("hit.trace");
+    let mut cmd = sb.command(&strace);
+    cmd.args([
+        "-f",
+        "-qq",
+        "-e",
+        "trace=clone,clone3,socket,connect,epoll_create1",
+        "-o",
+    ])
+    .arg(&trace)
+    .arg(env!("CARGO_BIN_EXE_aws-mfa"))
+    .args(["env", "-p", "admin"]);
+    run(&mut cmd).assert_success();
+    let calls = std::fs::read_to_string(&trace).expect("strace wrote its trace");
+    assert!(
+        calls.trim().is_empty(),
+        "a cache hit made these system calls:\n{calls}"
+    );
+    // The same trace on a miss is not empty, so the check above can fail.
+    let mut cmd = sb.command(&strace);
+    cmd.args(["-f", "-qq", "-e", "trace=socket", "-o"])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_aws-mfa"))
+        .args(["env", "-p", "admin", "--refresh", "--token-code", CODE]);
+    run(&mut cmd).assert_success();
+    let calls = std::fs::read_to_string(&trace).expect("strace wrote its trace");
+    assert!(
+        calls.contains("socket("),
+        "a miss opened no socket:\n{calls}"
+    );
+}
+
 #[test]
 fn cache_files_are_private_and_hold_no_long_term_secret() {
     let sb = Sandbox::new();
