@@ -36,7 +36,7 @@ pub enum Command {
         )]
         command: Vec<OsString>,
     },
-    /// Print shell statements that set short-term credentials: eval "$(aws-mfa env -p dev)".
+    /// Print shell statements that set short-term credentials (for eval).
     Env {
         #[command(flatten)]
         opts: CredentialOpts,
@@ -49,6 +49,64 @@ pub enum Command {
         #[command(flatten)]
         opts: CredentialOpts,
     },
+    /// List profiles: MFA device, role, source, cached time left.
+    List {
+        #[command(flatten)]
+        files: FileOpts,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Print profile names only, one per line (for completions).
+        #[arg(long, conflicts_with = "json")]
+        names: bool,
+    },
+    /// Delete cached credentials (no network).
+    #[command(group = clap::ArgGroup::new("which").required(true).args(["profile", "all"]))]
+    Clear {
+        /// Delete the credentials this profile uses (a role profile: its role session).
+        #[arg(short, long, value_name = "NAME")]
+        profile: Option<String>,
+        /// Delete every cached entry.
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        files: FileOpts,
+    },
+    /// Print the shell integration, to eval from an rc file.
+    Init {
+        #[arg(value_enum)]
+        shell: InitShell,
+    },
+    /// Print a completion script for a shell.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitShell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+/// Where the AWS files are, for commands that read them without obtaining credentials.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FileOpts {
+    /// AWS config file [default: ~/.aws/config].
+    #[arg(long, env = "AWS_CONFIG_FILE", value_name = "PATH")]
+    pub config_file: Option<PathBuf>,
+
+    /// AWS credentials file [default: ~/.aws/credentials].
+    #[arg(
+        long,
+        visible_alias = "creds-file",
+        env = "AWS_SHARED_CREDENTIALS_FILE",
+        value_name = "PATH"
+    )]
+    pub credentials_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -115,18 +173,8 @@ pub struct CredentialOpts {
     #[arg(long, value_name = "SUFFIX")]
     pub long_term_suffix: Option<String>,
 
-    /// AWS config file [default: ~/.aws/config].
-    #[arg(long, env = "AWS_CONFIG_FILE", value_name = "PATH")]
-    pub config_file: Option<PathBuf>,
-
-    /// AWS credentials file [default: ~/.aws/credentials].
-    #[arg(
-        long,
-        visible_alias = "creds-file",
-        env = "AWS_SHARED_CREDENTIALS_FILE",
-        value_name = "PATH"
-    )]
-    pub credentials_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: FileOpts,
 
     /// Ignore cached credentials and ask STS again.
     #[arg(long, visible_alias = "force")]
@@ -135,6 +183,11 @@ pub struct CredentialOpts {
     /// Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h).
     #[arg(long)]
     pub no_session: bool,
+
+    /// Never ask for a code, nor run mfa_process: fail when a new MFA session is needed
+    /// (for prompt hooks and scripts).
+    #[arg(long)]
+    pub no_prompt: bool,
 
     /// Cached credentials with less than this many seconds left are renewed.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]

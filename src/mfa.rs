@@ -11,6 +11,8 @@ pub enum MfaSource {
     Given(String),
     Process(String),
     Prompt,
+    /// `--no-prompt`: a code is not to be had.
+    Refuse,
 }
 
 impl MfaSource {
@@ -29,6 +31,9 @@ impl MfaSource {
             Self::Given(code) => Ok(code.clone()),
             Self::Process(command) => run_mfa_process(command),
             Self::Prompt => prompt(device, what),
+            Self::Refuse => Err(Error::new(format!(
+                "a new MFA code for {device} is needed ({what}) and --no-prompt forbids asking; run again without --no-prompt"
+            ))),
         }
     }
 }

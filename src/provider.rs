@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 use std::path::Path;
 
 use crate::cache::{Cache, EntryId};
-use crate::cli::CredentialOpts;
+use crate::cli::{CredentialOpts, FileOpts};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::ini::Ini;
@@ -25,9 +25,13 @@ pub struct Handover {
 pub fn handover(opts: &CredentialOpts) -> Result<Handover> {
     // A malformed code is refused before anything else, cache or network.
     let given = mfa::check_given(opts.token_code.as_deref())?;
-    let files = read_files(opts)?;
+    let files = read_files(&opts.files)?;
     let plan = profile::resolve(&files, opts, &|name| std::env::var(name).ok())?;
-    let mfa = MfaSource::new(given, plan.mfa_process.as_deref());
+    let mfa = if opts.no_prompt && given.is_none() {
+        MfaSource::Refuse
+    } else {
+        MfaSource::new(given, plan.mfa_process.as_deref())
+    };
     let provider = Provider {
         cache: Cache::locate()?,
         mfa,
@@ -45,7 +49,7 @@ pub fn handover(opts: &CredentialOpts) -> Result<Handover> {
     })
 }
 
-pub fn read_files(opts: &CredentialOpts) -> Result<Files> {
+pub fn read_files(opts: &FileOpts) -> Result<Files> {
     let home = || dirs::home_dir().unwrap_or_default().join(".aws");
     let config_path = opts
         .config_file

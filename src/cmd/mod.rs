@@ -1,8 +1,12 @@
 //! One file per command; each turns its options into output or a process.
 
+pub mod clear;
+pub mod completions;
 pub mod credential_process;
 pub mod env;
 pub mod exec;
+pub mod init;
+pub mod list;
 
 use std::io::{self, Write};
 
