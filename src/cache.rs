@@ -11,6 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::credentials::{Credentials, now, parse_rfc3339, rfc3339};
 use crate::error::{Error, Result};
+use crate::profile::ResolvedProfile;
 
 const SCHEMA: u32 = 1;
 
@@ -31,7 +32,31 @@ pub struct EntryId<'a> {
     pub session_name: Option<&'a str>,
 }
 
-impl EntryId<'_> {
+impl<'a> EntryId<'a> {
+    /// The MFA session of a plan's long-term key and device.
+    pub fn session(plan: &'a ResolvedProfile) -> Self {
+        EntryId {
+            access_key_id: &plan.access_key_id,
+            device: &plan.device,
+            role_arn: None,
+            external_id: None,
+            session_name: None,
+        }
+    }
+
+    /// The credentials a plan hands over: its role's, else its MFA session.
+    pub fn handed_over(plan: &'a ResolvedProfile) -> Self {
+        match &plan.role {
+            None => Self::session(plan),
+            Some(role) => EntryId {
+                role_arn: Some(&role.arn),
+                external_id: role.external_id.as_deref(),
+                session_name: Some(&role.session_name),
+                ..Self::session(plan)
+            },
+        }
+    }
+
     /// File stem: a hash of the identifying parts, so no key id shows in a file name.
     pub fn file_stem(&self) -> String {
         let mut hasher = Sha256::new();
@@ -176,6 +201,40 @@ impl Cache {
         write().map_err(|e| io_error("write the cache file", &path, e))
     }
 
+    /// Deletes one entry; true if it was there. Lock files stay: another aws-mfa may hold one.
+    pub fn remove(&self, id: &EntryId) -> Result<bool> {
+        let path = self.path(id, "json");
+        match fs::remove_file(&path) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(io_error("delete", &path, e)),
+        }
+    }
+
+    /// Deletes every entry (and leftover temporary files); returns how many entries.
+    pub fn remove_all(&self) -> Result<usize> {
+        let entries = match fs::read_dir(&self.dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) => return Err(io_error("read the cache directory", &self.dir, e)),
+        };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let is_entry = name.strip_suffix(".json").is_some_and(|stem| {
+                stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit())
+            });
+            if !is_entry && !name.starts_with(".entry-") {
+                continue;
+            }
+            let path = entry.path();
+            fs::remove_file(&path).map_err(|e| io_error("delete", &path, e))?;
+            removed += usize::from(is_entry);
+        }
+        Ok(removed)
+    }
+
     fn ensure_dir(&self) -> Result<()> {
         DirBuilder::new()
             .recursive(true)
@@ -280,6 +339,28 @@ mod tests {
         assert_eq!(cache.load(&id()), None);
         fs::write(&file, "{not json").unwrap();
         assert_eq!(cache.load(&id()), None);
+    }
+
+    #[test]
+    fn removes_one_entry_or_all() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::new(tmp.path().to_path_buf());
+        let role = EntryId {
+            role_arn: Some("arn:aws:iam::123456789012:role/A"),
+            ..id()
+        };
+        cache.store(&id(), "dev", &creds(now() + 3600)).unwrap();
+        cache.store(&role, "admin", &creds(now() + 3600)).unwrap();
+        fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+        assert!(cache.remove(&role).unwrap());
+        assert!(!cache.remove(&role).unwrap());
+        assert!(cache.load(&id()).is_some());
+        assert_eq!(cache.remove_all().unwrap(), 1);
+        assert!(cache.load(&id()).is_none());
+        assert!(
+            tmp.path().join("notes.txt").exists(),
+            "only aws-mfa's files go"
+        );
     }
 
     #[test]

@@ -93,14 +93,9 @@ struct Provider<'a> {
 impl Provider<'_> {
     fn credentials(&self) -> Result<Credentials> {
         let plan = self.plan;
+        let id = EntryId::handed_over(plan);
         let Some(role) = &plan.role else {
-            return self.cached_or(&self.session_id(), || self.new_session());
-        };
-        let id = EntryId {
-            role_arn: Some(&role.arn),
-            external_id: role.external_id.as_deref(),
-            session_name: Some(&role.session_name),
-            ..self.session_id()
+            return self.cached_or(&id, || self.new_session());
         };
         self.cached_or(&id, || {
             let long_term = self.long_term_keys();
@@ -112,7 +107,7 @@ impl Provider<'_> {
                     .sts()?
                     .assume_role(&long_term, role, role.duration, mfa);
             }
-            let session = self.cached_or(&self.session_id(), || self.new_session())?;
+            let session = self.cached_or(&EntryId::session(plan), || self.new_session())?;
             let (duration, note) = role.effective_duration();
             if let Some(note) = note {
                 eprintln!("aws-mfa: note: {note}");
@@ -164,16 +159,6 @@ impl Provider<'_> {
             &code,
             plan.session_duration,
         )
-    }
-
-    fn session_id(&self) -> EntryId<'_> {
-        EntryId {
-            access_key_id: &self.plan.access_key_id,
-            device: &self.plan.device,
-            role_arn: None,
-            external_id: None,
-            session_name: None,
-        }
     }
 
     fn long_term_keys(&self) -> SigningKeys<'_> {

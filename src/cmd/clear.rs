@@ -1,8 +1,44 @@
 //! `aws-mfa clear`: delete cached credentials. No network.
 
-use crate::cli::FileOpts;
-use crate::error::{Error, Result};
+use std::io::Write;
 
-pub fn run(_profile: Option<&str>, _all: bool, _files: &FileOpts) -> Result<()> {
-    Err(Error::new("clear is not written yet"))
+use crate::cache::{Cache, EntryId};
+use crate::cli::{CredentialOpts, FileOpts};
+use crate::error::Result;
+use crate::profile;
+use crate::provider;
+
+pub fn run(profile: Option<&str>, all: bool, files: &FileOpts) -> Result<()> {
+    let cache = Cache::locate()?;
+    let message = match profile {
+        _ if all => {
+            let n = cache.remove_all()?;
+            format!("deleted {n} cached {}", plural(n))
+        }
+        None => unreachable!("clap requires --profile or --all"),
+        Some(name) => {
+            let opts = CredentialOpts {
+                profile: Some(name.to_string()),
+                files: files.clone(),
+                ..Default::default()
+            };
+            let parsed = provider::read_files(files)?;
+            let plan = profile::resolve(&parsed, &opts, &|k| std::env::var(k).ok())?;
+            let what = if plan.role.is_some() {
+                "role session"
+            } else {
+                "MFA session"
+            };
+            if cache.remove(&EntryId::handed_over(&plan))? {
+                format!("deleted the cached {what} of '{name}'")
+            } else {
+                format!("no cached {what} for '{name}'")
+            }
+        }
+    };
+    super::to_stdout(|w| writeln!(w, "{message}"))
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "entry" } else { "entries" }
 }

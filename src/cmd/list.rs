@@ -1,8 +1,169 @@
 //! `aws-mfa list`: profiles, devices, roles, sources and cached time left. No network.
 
-use crate::cli::FileOpts;
-use crate::error::{Error, Result};
+use std::io::{self, Write};
 
-pub fn run(_files: &FileOpts, _json: bool, _names: bool) -> Result<()> {
-    Err(Error::new("list is not written yet"))
+use serde::Serialize;
+
+use crate::cache::{Cache, EntryId};
+use crate::cli::{CredentialOpts, FileOpts};
+use crate::credentials::now;
+use crate::error::Result;
+use crate::profile;
+use crate::provider;
+
+#[derive(Debug, Serialize)]
+struct Row {
+    profile: String,
+    device: Option<String>,
+    role: Option<String>,
+    /// Section holding the long-term keys.
+    source: Option<String>,
+    /// Expiration of the cached credentials this profile hands over, if any.
+    expiration: Option<String>,
+    seconds_left: Option<i64>,
+    /// Why the profile cannot be used as it is (not an MFA profile, keys missing, …).
+    error: Option<String>,
+}
+
+pub fn run(files: &FileOpts, json: bool, names: bool) -> Result<()> {
+    let parsed = provider::read_files(files)?;
+    let profiles = parsed.profile_names();
+    if names {
+        return super::to_stdout(|w| profiles.iter().try_for_each(|p| writeln!(w, "{p}")));
+    }
+    let cache = Cache::locate()?;
+    let env = |name: &str| std::env::var(name).ok();
+    let rows: Vec<Row> = profiles
+        .into_iter()
+        .map(|name| {
+            let opts = CredentialOpts {
+                profile: Some(name.clone()),
+                files: files.clone(),
+                ..Default::default()
+            };
+            match profile::resolve(&parsed, &opts, &env) {
+                Ok(plan) => {
+                    let cached = cache.load(&EntryId::handed_over(&plan));
+                    Row {
+                        device: Some(plan.device.clone()),
+                        role: plan.role.as_ref().map(|r| r.arn.clone()),
+                        source: Some(plan.key_section.clone()),
+                        expiration: cached.as_ref().map(|c| c.expiration_rfc3339()),
+                        seconds_left: cached.map(|c| c.expiration - now()),
+                        error: None,
+                        profile: name,
+                    }
+                }
+                Err(e) => Row {
+                    profile: name,
+                    device: None,
+                    role: None,
+                    source: None,
+                    expiration: None,
+                    seconds_left: None,
+                    error: Some(e.to_string()),
+                },
+            }
+        })
+        .collect();
+    super::to_stdout(|w| {
+        if json {
+            serde_json::to_writer_pretty(&mut *w, &rows)?;
+            writeln!(w)
+        } else {
+            write_table(w, &rows)
+        }
+    })
+}
+
+fn write_table(w: &mut impl Write, rows: &[Row]) -> io::Result<()> {
+    let cells: Vec<[String; 5]> = rows
+        .iter()
+        .map(|r| {
+            let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+            [
+                r.profile.clone(),
+                dash(&r.device),
+                dash(&r.role),
+                dash(&r.source),
+                r.seconds_left.map_or_else(|| "-".into(), time_left),
+            ]
+        })
+        .collect();
+    let header = ["PROFILE", "MFA DEVICE", "ROLE", "SOURCE", "CACHED"].map(String::from);
+    let mut widths = header.clone().map(|h| h.chars().count());
+    for row in &cells {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    for row in std::iter::once(&header).chain(&cells) {
+        let mut line = String::new();
+        for (i, (cell, width)) in row.iter().zip(widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(&format!("{cell:<width$}  "));
+            }
+        }
+        writeln!(w, "{line}")?;
+    }
+    Ok(())
+}
+
+/// `2h 5m`, `42m`, `expired`.
+fn time_left(seconds: i64) -> String {
+    if seconds <= 0 {
+        return "expired".into();
+    }
+    let minutes = seconds / 60;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}m"),
+        (h, m) => format!("{h}h {m}m"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_aligns_columns_and_dashes_what_is_unknown() {
+        let rows = [
+            Row {
+                profile: "admin".into(),
+                device: Some("arn:aws:iam::123456789012:mfa/alice".into()),
+                role: Some("arn:aws:iam::123456789012:role/Admin".into()),
+                source: Some("dev".into()),
+                expiration: None,
+                seconds_left: Some(3 * 3600 + 5 * 60 + 7),
+                error: None,
+            },
+            Row {
+                profile: "default".into(),
+                device: None,
+                role: None,
+                source: None,
+                expiration: None,
+                seconds_left: None,
+                error: Some("no long-term keys".into()),
+            },
+        ];
+        let mut out = Vec::new();
+        write_table(&mut out, &rows).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "PROFILE  MFA DEVICE                           ROLE                                  SOURCE  CACHED\n\
+             admin    arn:aws:iam::123456789012:mfa/alice  arn:aws:iam::123456789012:role/Admin  dev     3h 5m\n\
+             default  -                                    -                                     -       -\n"
+        );
+    }
+
+    #[test]
+    fn time_left_reads_as_hours_and_minutes() {
+        assert_eq!(time_left(-5), "expired");
+        assert_eq!(time_left(59), "0m");
+        assert_eq!(time_left(42 * 60), "42m");
+        assert_eq!(time_left(12 * 3600), "12h 0m");
+    }
 }

@@ -1,0 +1,184 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'aws-mfa'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'aws-mfa' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with short-term credentials in its environment')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print shell statements that set short-term credentials (for eval)')
+            [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print credentials as the JSON an AWS profile''s `credential_process` expects')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles: MFA device, role, source, cached time left')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete cached credentials (no network)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration, to eval from an rc file')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'aws-mfa;exec' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]')
+            [CompletionResult]::new('--token-code', '--token-code', [CompletionResultType]::ParameterName, 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)')
+            [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
+            [CompletionResult]::new('--role-session-name', '--role-session-name', [CompletionResultType]::ParameterName, 'Role session name (default: the local user name)')
+            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External ID to pass when assuming the role')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]')
+            [CompletionResult]::new('--source-profile', '--source-profile', [CompletionResultType]::ParameterName, 'Section holding the long-term keys')
+            [CompletionResult]::new('--long-term-suffix', '--long-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--min-remaining', '--min-remaining', [CompletionResultType]::ParameterName, 'Cached credentials with less than this many seconds left are renewed')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached credentials and ask STS again')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Ignore cached credentials and ask STS again')
+            [CompletionResult]::new('--no-session', '--no-session', [CompletionResultType]::ParameterName, 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)')
+            [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'aws-mfa;env' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]')
+            [CompletionResult]::new('--token-code', '--token-code', [CompletionResultType]::ParameterName, 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)')
+            [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
+            [CompletionResult]::new('--role-session-name', '--role-session-name', [CompletionResultType]::ParameterName, 'Role session name (default: the local user name)')
+            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External ID to pass when assuming the role')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]')
+            [CompletionResult]::new('--source-profile', '--source-profile', [CompletionResultType]::ParameterName, 'Section holding the long-term keys')
+            [CompletionResult]::new('--long-term-suffix', '--long-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--min-remaining', '--min-remaining', [CompletionResultType]::ParameterName, 'Cached credentials with less than this many seconds left are renewed')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached credentials and ask STS again')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Ignore cached credentials and ask STS again')
+            [CompletionResult]::new('--no-session', '--no-session', [CompletionResultType]::ParameterName, 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)')
+            [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'aws-mfa;credential-process' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use')
+            [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]')
+            [CompletionResult]::new('--token-code', '--token-code', [CompletionResultType]::ParameterName, 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)')
+            [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
+            [CompletionResult]::new('--role-session-name', '--role-session-name', [CompletionResultType]::ParameterName, 'Role session name (default: the local user name)')
+            [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External ID to pass when assuming the role')
+            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]')
+            [CompletionResult]::new('--source-profile', '--source-profile', [CompletionResultType]::ParameterName, 'Section holding the long-term keys')
+            [CompletionResult]::new('--long-term-suffix', '--long-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--min-remaining', '--min-remaining', [CompletionResultType]::ParameterName, 'Cached credentials with less than this many seconds left are renewed')
+            [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached credentials and ask STS again')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Ignore cached credentials and ask STS again')
+            [CompletionResult]::new('--no-session', '--no-session', [CompletionResultType]::ParameterName, 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)')
+            [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'aws-mfa;list' {
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
+            [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Print profile names only, one per line (for completions)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'aws-mfa;clear' {
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Delete the credentials this profile uses (a role profile: its role session)')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Delete the credentials this profile uses (a role profile: its role session)')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Delete every cached entry')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'aws-mfa;init' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'aws-mfa;completions' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'aws-mfa;help' {
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with short-term credentials in its environment')
+            [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print shell statements that set short-term credentials (for eval)')
+            [CompletionResult]::new('credential-process', 'credential-process', [CompletionResultType]::ParameterValue, 'Print credentials as the JSON an AWS profile''s `credential_process` expects')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List profiles: MFA device, role, source, cached time left')
+            [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete cached credentials (no network)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration, to eval from an rc file')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'aws-mfa;help;exec' {
+            break
+        }
+        'aws-mfa;help;env' {
+            break
+        }
+        'aws-mfa;help;credential-process' {
+            break
+        }
+        'aws-mfa;help;list' {
+            break
+        }
+        'aws-mfa;help;clear' {
+            break
+        }
+        'aws-mfa;help;init' {
+            break
+        }
+        'aws-mfa;help;completions' {
+            break
+        }
+        'aws-mfa;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}
