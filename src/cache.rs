@@ -33,11 +33,11 @@ pub struct EntryId<'a> {
 }
 
 impl<'a> EntryId<'a> {
-    /// The MFA session of a plan's long-term key and device.
-    pub fn session(plan: &'a ResolvedProfile) -> Self {
+    /// The MFA session of a plan's long-term key and `device`.
+    pub fn session(plan: &'a ResolvedProfile, device: &'a str) -> Self {
         EntryId {
             access_key_id: &plan.access_key_id,
-            device: &plan.device,
+            device,
             role_arn: None,
             external_id: None,
             session_name: None,
@@ -45,14 +45,14 @@ impl<'a> EntryId<'a> {
     }
 
     /// The credentials a plan hands over: its role's, else its MFA session.
-    pub fn handed_over(plan: &'a ResolvedProfile) -> Self {
+    pub fn handed_over(plan: &'a ResolvedProfile, device: &'a str) -> Self {
         match &plan.role {
-            None => Self::session(plan),
+            None => Self::session(plan, device),
             Some(role) => EntryId {
                 role_arn: Some(&role.arn),
                 external_id: role.external_id.as_deref(),
                 session_name: Some(&role.session_name),
-                ..Self::session(plan)
+                ..Self::session(plan, device)
             },
         }
     }
@@ -185,20 +185,58 @@ impl Cache {
             expiration: credentials.expiration_rfc3339(),
             obtained: rfc3339(now()),
         };
-        let body = serde_json::to_vec_pretty(&entry).expect("a cache entry serialises");
-        let path = self.path(id, "json");
+        let mut body = serde_json::to_vec_pretty(&entry).expect("a cache entry serialises");
+        body.push(b'\n');
+        self.write_private(&self.path(id, "json"), &body)
+    }
+
+    /// Atomic replace (temp file in the same directory, fsync, rename), mode 0600.
+    fn write_private(&self, path: &Path, body: &[u8]) -> Result<()> {
         let write = || -> std::io::Result<()> {
             // tempfile creates the file 0600.
             let mut tmp = tempfile::Builder::new()
                 .prefix(".entry-")
                 .tempfile_in(&self.dir)?;
-            tmp.write_all(&body)?;
-            tmp.write_all(b"\n")?;
+            tmp.write_all(body)?;
             tmp.as_file().sync_all()?;
-            tmp.persist(&path).map_err(|e| e.error)?;
+            tmp.persist(path).map_err(|e| e.error)?;
             File::open(&self.dir)?.sync_all()
         };
-        write().map_err(|e| io_error("write the cache file", &path, e))
+        write().map_err(|e| io_error("write the cache file", path, e))
+    }
+
+    /// The MFA device found through IAM for a long-term key, remembered so that a cache
+    /// hit needs no network.
+    pub fn remembered_device(&self, access_key_id: &str) -> Option<String> {
+        let path = self.device_path(access_key_id);
+        let mut file = File::open(path).ok()?;
+        let meta = file.metadata().ok()?;
+        if meta.permissions().mode() & 0o022 != 0 {
+            return None; // someone else could have pointed it at their device
+        }
+        let mut text = String::new();
+        file.read_to_string(&mut text).ok()?;
+        let device = text.trim();
+        (!device.is_empty() && !device.contains(char::is_whitespace)).then(|| device.to_string())
+    }
+
+    pub fn remember_device(&self, access_key_id: &str, device: &str) -> Result<()> {
+        self.ensure_dir()?;
+        self.write_private(
+            &self.device_path(access_key_id),
+            format!("{device}\n").as_bytes(),
+        )
+    }
+
+    fn device_path(&self, access_key_id: &str) -> PathBuf {
+        let id = EntryId {
+            access_key_id,
+            device: "",
+            role_arn: None,
+            external_id: None,
+            session_name: None,
+        };
+        self.dir.join(format!("{}.device", id.file_stem()))
     }
 
     /// Deletes one entry; true if it was there. Lock files stay: another aws-mfa may hold one.

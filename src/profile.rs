@@ -125,14 +125,15 @@ impl Files {
 }
 
 /// What to ask STS for, and with which keys (DESIGN.md §3).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ResolvedProfile {
     pub profile: String,
     /// Section that holds the long-term keys.
     pub key_section: String,
     pub access_key_id: String,
     pub secret_access_key: String,
-    pub device: String,
+    /// The configured MFA device; None: ask IAM (see `provider`).
+    pub device: Option<String>,
     pub mfa_process: Option<String>,
     /// Lifetime of the MFA session (GetSessionToken).
     pub session_duration: u32,
@@ -142,6 +143,27 @@ pub struct ResolvedProfile {
     /// Region of the STS call: `region`, else us-east-1.
     pub sts_region: String,
     pub endpoint_url: Option<String>,
+    /// Endpoint of IAM, asked only to find the MFA device when none is configured.
+    pub iam_endpoint_url: Option<String>,
+}
+
+impl std::fmt::Debug for ResolvedProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Everything but the long-term secret, even in a debug dump or a test failure.
+        f.debug_struct("ResolvedProfile")
+            .field("profile", &self.profile)
+            .field("key_section", &self.key_section)
+            .field("access_key_id", &self.access_key_id)
+            .field("device", &self.device)
+            .field("mfa_process", &self.mfa_process)
+            .field("session_duration", &self.session_duration)
+            .field("role", &self.role)
+            .field("region", &self.region)
+            .field("sts_region", &self.sts_region)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("iam_endpoint_url", &self.iam_endpoint_url)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -278,19 +300,21 @@ pub fn resolve(
         .or_else(|| env("AWS_MFA_DEVICE"))
         .or_else(|| first("mfa_serial").map(str::to_string))
         .or_else(|| first("aws_mfa_device").map(str::to_string));
-    let Some(device) = device else {
-        bail!(
-            "no MFA device for profile '{profile}': looked for --device, MFA_DEVICE, AWS_MFA_DEVICE, and mfa_serial or aws_mfa_device in [{}]; add mfa_serial = arn:aws:iam::ACCOUNT:mfa/NAME to the profile or pass --device",
-            lookup.join("], [")
-        );
-    };
-    check_device(&device)?;
+    if let Some(device) = &device {
+        check_device(device)?;
+    }
 
-    // Role: the flag or environment, else the profile itself (not its sources).
+    // Role: the flag or environment, else the profile itself (not its sources), else the
+    // Python aws-mfa's `assume_role` key in the long-term section.
     let role_arn = opts
         .assume_role
         .clone()
-        .or_else(|| files.get(&profile, "role_arn").map(str::to_string));
+        .or_else(|| files.get(&profile, "role_arn").map(str::to_string))
+        .or_else(|| {
+            files
+                .get(&long_term_section, "assume_role")
+                .map(str::to_string)
+        });
     let duration_from = if opts.duration.is_some() {
         "--duration or MFA_STS_DURATION"
     } else {
@@ -350,7 +374,9 @@ pub fn resolve(
         .or_else(|| files.get("default", "region").map(str::to_string));
     let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
 
-    let endpoint_url = endpoint_url(files, &lookup, &sts_region, &env);
+    let endpoint_url = configured_endpoint(files, &lookup, "AWS_ENDPOINT_URL_STS", &env)
+        .or_else(|| sts_legacy_endpoint(files, &lookup, &sts_region, &env));
+    let iam_endpoint_url = configured_endpoint(files, &lookup, "AWS_ENDPOINT_URL_IAM", &env);
 
     Ok(ResolvedProfile {
         profile: profile.clone(),
@@ -364,6 +390,7 @@ pub fn resolve(
         region,
         sts_region,
         endpoint_url,
+        iam_endpoint_url,
     })
 }
 
@@ -399,33 +426,38 @@ fn source_chain(files: &Files, profile: &str) -> Result<Vec<String>> {
     Ok(chain)
 }
 
-fn endpoint_url(
+/// `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, then the profile's `endpoint_url`,
+/// unless configured endpoints are to be ignored.
+fn configured_endpoint(
+    files: &Files,
+    lookup: &[&str],
+    service_variable: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<String> {
+    let setting = |key: &str| {
+        lookup
+            .iter()
+            .find_map(|s| files.get(s, key))
+            .map(str::to_string)
+    };
+    let ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+        .or_else(|| setting("ignore_configured_endpoint_urls"))
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if ignore {
+        return None;
+    }
+    env(service_variable)
+        .or_else(|| env("AWS_ENDPOINT_URL"))
+        .or_else(|| setting("endpoint_url"))
+}
+
+/// `sts_regional_endpoints = legacy` still means the global endpoint in some regions.
+fn sts_legacy_endpoint(
     files: &Files,
     lookup: &[&str],
     region: &str,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Option<String> {
-    let ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-        .or_else(|| {
-            lookup
-                .iter()
-                .find_map(|s| files.get(s, "ignore_configured_endpoint_urls"))
-                .map(str::to_string)
-        })
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    if !ignore {
-        let configured = env("AWS_ENDPOINT_URL_STS")
-            .or_else(|| env("AWS_ENDPOINT_URL"))
-            .or_else(|| {
-                lookup
-                    .iter()
-                    .find_map(|s| files.get(s, "endpoint_url"))
-                    .map(str::to_string)
-            });
-        if configured.is_some() {
-            return configured;
-        }
-    }
     let legacy = env("AWS_STS_REGIONAL_ENDPOINTS")
         .or_else(|| {
             lookup

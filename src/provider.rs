@@ -32,13 +32,27 @@ pub fn handover(opts: &CredentialOpts) -> Result<Handover> {
     } else {
         MfaSource::new(given, plan.mfa_process.as_deref())
     };
+    let cache = Cache::locate()?;
+    let sts = OnceCell::new();
+    let key_origin = format!("[{}]", plan.key_section);
+    let device = match known_device(&plan, &cache) {
+        Some(device) => device,
+        None => {
+            let keys = long_term_keys(&plan, &key_origin);
+            let device =
+                sts_for(&sts, &plan)?.discover_device(&keys, plan.iam_endpoint_url.as_deref())?;
+            cache.remember_device(&plan.access_key_id, &device)?;
+            device
+        }
+    };
     let provider = Provider {
-        cache: Cache::locate()?,
+        cache,
+        device,
         mfa,
         refresh: opts.refresh,
         min_remaining: opts.min_remaining,
-        sts: OnceCell::new(),
-        key_origin: format!("[{}]", plan.key_section),
+        sts,
+        key_origin,
         plan: &plan,
     };
     let credentials = provider.credentials()?;
@@ -79,8 +93,34 @@ fn read_ini(path: &Path) -> Result<Ini> {
     }
 }
 
+/// The configured MFA device, or the one IAM named before (no network).
+pub fn known_device(plan: &ResolvedProfile, cache: &Cache) -> Option<String> {
+    plan.device
+        .clone()
+        .or_else(|| cache.remembered_device(&plan.access_key_id))
+}
+
+fn long_term_keys<'a>(plan: &'a ResolvedProfile, origin: &'a str) -> SigningKeys<'a> {
+    SigningKeys {
+        access_key_id: &plan.access_key_id,
+        secret_access_key: &plan.secret_access_key,
+        session_token: None,
+        origin,
+    }
+}
+
+/// The STS client, built on first use only: the cache-hit path never builds it.
+fn sts_for<'a>(cell: &'a OnceCell<Sts>, plan: &ResolvedProfile) -> Result<&'a Sts> {
+    if let Some(sts) = cell.get() {
+        return Ok(sts);
+    }
+    let sts = Sts::new(&plan.sts_region, plan.endpoint_url.as_deref())?;
+    Ok(cell.get_or_init(|| sts))
+}
+
 struct Provider<'a> {
     cache: Cache,
+    device: String,
     mfa: MfaSource,
     refresh: bool,
     min_remaining: u64,
@@ -93,7 +133,7 @@ struct Provider<'a> {
 impl Provider<'_> {
     fn credentials(&self) -> Result<Credentials> {
         let plan = self.plan;
-        let id = EntryId::handed_over(plan);
+        let id = EntryId::handed_over(plan, &self.device);
         let Some(role) = &plan.role else {
             return self.cached_or(&id, || self.new_session());
         };
@@ -101,13 +141,14 @@ impl Provider<'_> {
             let long_term = self.long_term_keys();
             if role.direct {
                 let what = format!("{} for {}", role.arn, human(role.duration));
-                let code = self.mfa.code(&plan.device, &what)?;
-                let mfa = Some((plan.device.as_str(), code.as_str()));
+                let code = self.mfa.code(&self.device, &what)?;
+                let mfa = Some((self.device.as_str(), code.as_str()));
                 return self
                     .sts()?
                     .assume_role(&long_term, role, role.duration, mfa);
             }
-            let session = self.cached_or(&EntryId::session(plan), || self.new_session())?;
+            let session_id = EntryId::session(plan, &self.device);
+            let session = self.cached_or(&session_id, || self.new_session())?;
             let (duration, note) = role.effective_duration();
             if let Some(note) = note {
                 eprintln!("aws-mfa: note: {note}");
@@ -152,30 +193,21 @@ impl Provider<'_> {
     fn new_session(&self) -> Result<Credentials> {
         let plan = self.plan;
         let what = format!("MFA session of {}", human(plan.session_duration));
-        let code = self.mfa.code(&plan.device, &what)?;
+        let code = self.mfa.code(&self.device, &what)?;
         self.sts()?.get_session_token(
             &self.long_term_keys(),
-            &plan.device,
+            &self.device,
             &code,
             plan.session_duration,
         )
     }
 
     fn long_term_keys(&self) -> SigningKeys<'_> {
-        SigningKeys {
-            access_key_id: &self.plan.access_key_id,
-            secret_access_key: &self.plan.secret_access_key,
-            session_token: None,
-            origin: &self.key_origin,
-        }
+        long_term_keys(self.plan, &self.key_origin)
     }
 
     fn sts(&self) -> Result<&Sts> {
-        if let Some(sts) = self.sts.get() {
-            return Ok(sts);
-        }
-        let sts = Sts::new(&self.plan.sts_region, self.plan.endpoint_url.as_deref())?;
-        Ok(self.sts.get_or_init(|| sts))
+        sts_for(&self.sts, self.plan)
     }
 }
 

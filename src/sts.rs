@@ -1,5 +1,6 @@
-//! The only module that talks to AWS: GetSessionToken and AssumeRole, and the
-//! translation of STS's answers into one sentence each.
+//! The only module that talks to AWS: GetSessionToken, AssumeRole and the MFA device
+//! lookup (GetCallerIdentity, IAM ListMFADevices), and the translation of their answers
+//! into one sentence each.
 //!
 //! The client is built from explicit keys and region: no default credential chain, no
 //! IMDS probes. A current-thread tokio runtime is made here, and only here, so the
@@ -49,17 +50,11 @@ impl Sts {
             .enable_all()
             .build()
             .map_err(|e| Error::new(format!("cannot start the network runtime: {e}")))?;
-        let timeouts = TimeoutConfig::builder()
-            .connect_timeout(Duration::from_secs(5))
-            .read_timeout(Duration::from_secs(10))
-            .operation_attempt_timeout(Duration::from_secs(10))
-            .operation_timeout(Duration::from_secs(25))
-            .build();
         let mut config = aws_sdk_sts::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
-            .timeout_config(timeouts)
-            .retry_config(RetryConfig::standard().with_max_attempts(3));
+            .timeout_config(timeouts())
+            .retry_config(retries());
         if let Some(url) = endpoint_url {
             config = config.endpoint_url(url);
         }
@@ -133,6 +128,76 @@ impl Sts {
         }
     }
 
+    /// The MFA device of the IAM user the long-term keys belong to (DESIGN.md §3.2):
+    /// GetCallerIdentity, then IAM ListMFADevices for that user.
+    pub fn discover_device(
+        &self,
+        keys: &SigningKeys,
+        iam_endpoint: Option<&str>,
+    ) -> Result<String> {
+        let context = CallContext {
+            device: None,
+            role: None,
+            duration: 0,
+            access_key_id: keys.access_key_id,
+            origin: keys.origin,
+        };
+        let identity = self
+            .runtime
+            .block_on(self.client(keys).get_caller_identity().send())
+            .map_err(|e| self.translate(e, &context))?;
+        let arn = identity.arn().unwrap_or_default();
+        let Some((_, user_path)) = arn.split_once(":user/") else {
+            return Err(Error::new(format!(
+                "no MFA device is configured and the keys of {} belong to {arn}, not an IAM user; give the device with --device or mfa_serial",
+                keys.origin
+            )));
+        };
+        let user = user_path.rsplit('/').next().unwrap_or(user_path);
+
+        let mut config = aws_sdk_iam::Config::builder()
+            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
+            .region(aws_sdk_iam::config::Region::new(self.region.clone()))
+            .timeout_config(timeouts())
+            .retry_config(retries())
+            .credentials_provider(aws_sdk_iam::config::Credentials::new(
+                keys.access_key_id,
+                keys.secret_access_key,
+                keys.session_token.map(str::to_string),
+                None,
+                "aws-mfa",
+            ));
+        if let Some(url) = iam_endpoint {
+            config = config.endpoint_url(url);
+        }
+        let iam = aws_sdk_iam::Client::from_conf(config.build());
+        let listed = self
+            .runtime
+            .block_on(iam.list_mfa_devices().user_name(user).send())
+            .map_err(|e| {
+                let code = e.as_service_error().and_then(|s| s.code()).unwrap_or("no answer");
+                Error::new(format!(
+                    "no MFA device is configured and IAM did not list those of user {user} ({code}); give the device with --device or mfa_serial"
+                ))
+            })?;
+        let devices: Vec<&str> = listed
+            .mfa_devices()
+            .iter()
+            .map(|d| d.serial_number())
+            .collect();
+        match devices.as_slice() {
+            [device] => Ok(device.to_string()),
+            [] => Err(Error::new(format!(
+                "IAM user {user} has no MFA device; assign one in IAM, or give it with --device or mfa_serial"
+            ))),
+            several => Err(Error::new(format!(
+                "IAM user {user} has {} MFA devices ({}); pick one with --device or mfa_serial",
+                several.len(),
+                several.join(", ")
+            ))),
+        }
+    }
+
     fn client(&self, keys: &SigningKeys) -> Client {
         let credentials = aws_sdk_sts::config::Credentials::new(
             keys.access_key_id,
@@ -190,6 +255,19 @@ impl Sts {
             )),
         }
     }
+}
+
+fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(5))
+        .read_timeout(Duration::from_secs(10))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(25))
+        .build()
+}
+
+fn retries() -> RetryConfig {
+    RetryConfig::standard().with_max_attempts(3)
 }
 
 fn convert(credentials: Option<&aws_sdk_sts::types::Credentials>) -> Result<Credentials> {

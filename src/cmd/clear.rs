@@ -29,7 +29,12 @@ pub fn run(profile: Option<&str>, all: bool, files: &FileOpts) -> Result<()> {
             } else {
                 "MFA session"
             };
-            if cache.remove(&EntryId::handed_over(&plan))? {
+            let device = provider::known_device(&plan, &cache);
+            let removed = match &device {
+                Some(device) => cache.remove(&EntryId::handed_over(&plan, device))?,
+                None => false,
+            };
+            if removed {
                 format!("deleted the cached {what} of '{name}'")
             } else {
                 format!("no cached {what} for '{name}'")

@@ -43,9 +43,12 @@ pub fn run(files: &FileOpts, json: bool, names: bool) -> Result<()> {
             };
             match profile::resolve(&parsed, &opts, &env) {
                 Ok(plan) => {
-                    let cached = cache.load(&EntryId::handed_over(&plan));
+                    let device = provider::known_device(&plan, &cache);
+                    let cached = device
+                        .as_deref()
+                        .and_then(|d| cache.load(&EntryId::handed_over(&plan, d)));
                     Row {
-                        device: Some(plan.device.clone()),
+                        device,
                         role: plan.role.as_ref().map(|r| r.arn.clone()),
                         source: Some(plan.key_section.clone()),
                         expiration: cached.as_ref().map(|c| c.expiration_rfc3339()),

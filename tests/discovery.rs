@@ -1,0 +1,157 @@
+//! MFA device discovery (DESIGN.md §3.2) against moto's IAM: a user with no device
+//! configured gets the one IAM lists for them; several are listed; the answer is
+//! remembered so that a cache hit needs no network.
+
+mod common;
+
+use common::*;
+use serde_json::Value;
+
+/// Runs the real `aws` CLI against moto as moto's default administrator.
+fn aws(sb: &Sandbox, args: &[&str]) -> Value {
+    let mut cmd = sb.command(require_tool("aws"));
+    cmd.args(args)
+        .args(["--output", "json", "--region", "us-east-1"])
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
+        .env("AWS_ENDPOINT_URL", moto().url());
+    let r = run(&mut cmd);
+    r.assert_success();
+    if r.stdout.trim().is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.dump()))
+    }
+}
+
+/// An IAM user with `devices` virtual MFA devices; returns (access key id, secret, serials).
+fn user_with_devices(sb: &Sandbox, user: &str, devices: usize) -> (String, String, Vec<String>) {
+    aws(sb, &["iam", "create-user", "--user-name", user]);
+    let key = aws(sb, &["iam", "create-access-key", "--user-name", user]);
+    let id = key["AccessKey"]["AccessKeyId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let secret = key["AccessKey"]["SecretAccessKey"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut serials = Vec::new();
+    for i in 0..devices {
+        let name = format!("{user}-{i}");
+        let seed = sb.root.join(format!("{name}.seed"));
+        let device = aws(
+            sb,
+            &[
+                "iam",
+                "create-virtual-mfa-device",
+                "--virtual-mfa-device-name",
+                &name,
+                "--outfile",
+                &seed.to_string_lossy(),
+                "--bootstrap-method",
+                "Base32StringSeed",
+            ],
+        );
+        let serial = device["VirtualMFADevice"]["SerialNumber"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        aws(
+            sb,
+            &[
+                "iam",
+                "enable-mfa-device",
+                "--user-name",
+                user,
+                "--serial-number",
+                &serial,
+                "--authentication-code1",
+                "123456",
+                "--authentication-code2",
+                "654321",
+            ],
+        );
+        serials.push(serial);
+    }
+    (id, secret, serials)
+}
+
+fn sandbox_for(id: &str, secret: &str) -> Sandbox {
+    let sb = Sandbox::empty();
+    sb.write_credentials(&format!(
+        "[disc]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n"
+    ));
+    sb.write_config("[profile disc]\nregion = eu-west-1\n");
+    sb
+}
+
+#[test]
+fn the_one_device_iam_lists_is_used_and_remembered() {
+    let setup = Sandbox::empty();
+    let (id, secret, serials) = user_with_devices(&setup, "discovery-one", 1);
+    let sb = sandbox_for(&id, &secret);
+
+    let r = run(&mut sb.cmd(["exec", "-p", "disc", "--token-code", CODE, "--", "true"]));
+    r.assert_success();
+    assert_eq!(
+        sb.proxy.count("ListMFADevices"),
+        1,
+        "{}",
+        sb.proxy.summary()
+    );
+    let calls = sb.proxy.requests_for("GetSessionToken");
+    assert_eq!(calls.len(), 1, "{}", sb.proxy.summary());
+    assert_eq!(calls[0].param("SerialNumber"), Some(serials[0].as_str()));
+
+    // A cache hit afterwards needs neither IAM nor STS.
+    let r = run(sb
+        .cmd(["exec", "-p", "disc", "--", "true"])
+        .env("AWS_ENDPOINT_URL", dead_endpoint()));
+    r.assert_success();
+    let r = run(&mut sb.cmd(["list", "--json"]));
+    let rows: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(rows[0]["device"], serials[0].as_str(), "{}", r.dump());
+}
+
+#[test]
+fn several_devices_are_listed_with_a_hint() {
+    let setup = Sandbox::empty();
+    let (id, secret, serials) = user_with_devices(&setup, "discovery-two", 2);
+    let sb = sandbox_for(&id, &secret);
+    let r = run(&mut sb.cmd(["exec", "-p", "disc", "--token-code", CODE, "--", "true"]));
+    r.assert_code(1).assert_one_line_error();
+    for serial in &serials {
+        assert!(r.stderr.contains(serial.as_str()), "{}", r.dump());
+    }
+    assert!(r.stderr.contains("--device"), "{}", r.dump());
+    assert_eq!(sb.proxy.count("GetSessionToken"), 0);
+
+    // Picking one works.
+    let r = run(&mut sb.cmd([
+        "exec",
+        "-p",
+        "disc",
+        "--device",
+        &serials[1],
+        "--token-code",
+        CODE,
+        "--",
+        "true",
+    ]));
+    r.assert_success();
+}
+
+#[test]
+fn a_user_without_a_device_is_told_so() {
+    let setup = Sandbox::empty();
+    let (id, secret, _) = user_with_devices(&setup, "discovery-none", 0);
+    let sb = sandbox_for(&id, &secret);
+    let r = run(&mut sb.cmd(["exec", "-p", "disc", "--token-code", CODE, "--", "true"]));
+    r.assert_code(1).assert_one_line_error();
+    assert!(
+        r.stderr.contains("discovery-none has no MFA device"),
+        "{}",
+        r.dump()
+    );
+}
