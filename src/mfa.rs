@@ -16,10 +16,12 @@ pub enum MfaSource {
 }
 
 impl MfaSource {
-    /// `given` was checked by `check_given`; without it, `mfa_process`, else a prompt.
-    pub fn new(given: Option<String>, mfa_process: Option<&str>) -> Self {
+    /// `given` was checked by `check_given`; without it, `mfa_process`, else a prompt,
+    /// unless `no_prompt` says no code is to be asked for.
+    pub fn choose(given: Option<&str>, mfa_process: Option<&str>, no_prompt: bool) -> Self {
         match (given, mfa_process) {
-            (Some(code), _) => Self::Given(code),
+            (Some(code), _) => Self::Given(code.to_string()),
+            _ if no_prompt => Self::Refuse,
             (None, Some(command)) => Self::Process(command.to_string()),
             (None, None) => Self::Prompt,
         }
@@ -136,15 +138,18 @@ mod tests {
             let err = check_given(Some(bad)).unwrap_err();
             assert!(err.to_string().contains("6 digits"), "{bad}: {err}");
         }
+    }
+
+    #[test]
+    fn the_code_source_follows_the_precedence() {
+        let given = MfaSource::Given("123456".into());
+        assert_eq!(MfaSource::choose(Some("123456"), Some("x"), true), given);
         assert_eq!(
-            MfaSource::new(Some("123456".into()), Some("x")),
-            MfaSource::Given("123456".into())
-        );
-        assert_eq!(
-            MfaSource::new(None, Some("pass otp aws")),
+            MfaSource::choose(None, Some("pass otp aws"), false),
             MfaSource::Process("pass otp aws".into())
         );
-        assert_eq!(MfaSource::new(None, None), MfaSource::Prompt);
+        assert_eq!(MfaSource::choose(None, None, false), MfaSource::Prompt);
+        assert_eq!(MfaSource::choose(None, Some("x"), true), MfaSource::Refuse);
     }
 
     #[test]

@@ -23,24 +23,35 @@ pub struct Handover {
 }
 
 pub fn handover(opts: &CredentialOpts) -> Result<Handover> {
+    let (_, plan) = plan(opts)?;
+    obtain(&plan, opts)
+}
+
+/// The files and the resolved profile: no network, no cache.
+pub fn plan(opts: &CredentialOpts) -> Result<(Files, ResolvedProfile)> {
     // A malformed code is refused before anything else, cache or network.
-    let given = mfa::check_given(opts.token_code.as_deref())?;
+    mfa::check_given(opts.token_code.as_deref())?;
     let files = read_files(&opts.files)?;
     let plan = profile::resolve(&files, opts, &|name| std::env::var(name).ok())?;
-    let mfa = if opts.no_prompt && given.is_none() {
-        MfaSource::Refuse
-    } else {
-        MfaSource::new(given, plan.mfa_process.as_deref())
-    };
+    Ok((files, plan))
+}
+
+/// Credentials for a plan made by `plan` from the same options: cache, else STS.
+pub fn obtain(plan: &ResolvedProfile, opts: &CredentialOpts) -> Result<Handover> {
+    let mfa = MfaSource::choose(
+        opts.token_code.as_deref(),
+        plan.mfa_process.as_deref(),
+        opts.no_prompt,
+    );
     let cache = Cache::locate()?;
     let sts = OnceCell::new();
     let key_origin = format!("[{}]", plan.key_section);
-    let device = match known_device(&plan, &cache) {
+    let device = match known_device(plan, &cache) {
         Some(device) => device,
         None => {
-            let keys = long_term_keys(&plan, &key_origin);
+            let keys = long_term_keys(plan, &key_origin);
             let device =
-                sts_for(&sts, &plan)?.discover_device(&keys, plan.iam_endpoint_url.as_deref())?;
+                sts_for(&sts, plan)?.discover_device(&keys, plan.iam_endpoint_url.as_deref())?;
             cache.remember_device(&plan.access_key_id, &device)?;
             device
         }
@@ -53,7 +64,7 @@ pub fn handover(opts: &CredentialOpts) -> Result<Handover> {
         min_remaining: opts.min_remaining,
         sts,
         key_origin,
-        plan: &plan,
+        plan,
     };
     let credentials = provider.credentials()?;
     Ok(Handover {
