@@ -1,0 +1,235 @@
+# aws-mfa shell integration for bash (4.2 or later; see DESIGN.md §7).
+#
+# Setup, in ~/.bashrc:
+#
+#     eval "$(aws-mfa init bash)"
+#
+# Use:
+#
+#     aws-mfa use PROFILE [OPTIONS]   set short-term credentials for PROFILE in this shell
+#                                     (OPTIONS as for `aws-mfa env`; the MFA code, when one
+#                                     is needed, is asked for on the terminal)
+#     aws-mfa off                     unset them again
+#     aws-mfa ANYTHING...             runs the aws-mfa program, exit status kept
+#
+# Prompt: `aws_mfa_prompt` prints the profile in use and the time left ("dev 42m",
+# "dev 1h05m", "dev expired"), or nothing when no credentials are set. It starts no
+# process. In PS1 (one subshell per prompt, only while a profile is in use):
+#
+#     PS1='${AWS_MFA_PROFILE:+($(aws_mfa_prompt)) }'$PS1
+#
+# or with no subshell at all: `aws_mfa_prompt -v NAME` stores the text in NAME; run it
+# from PROMPT_COMMAND, after the auto-renew hook (so below the eval line):
+#
+#     PROMPT_COMMAND+=$'\n''aws_mfa_prompt -v aws_mfa_ps1'
+#     PS1='${aws_mfa_ps1:+($aws_mfa_ps1) }'$PS1
+#
+# starship runs a custom module's command in a new shell, which does not have these
+# functions; show what starship reads itself instead (no process either). Its `aws` module
+# shows the region and the time left from AWS_CREDENTIAL_EXPIRATION; add the profile with
+# an `env_var` module. In ~/.config/starship.toml:
+#
+#     [env_var.AWS_MFA_PROFILE]
+#     variable = 'AWS_MFA_PROFILE'
+#     format = '[$env_value]($style) '
+#     style = 'bold yellow'
+#
+# Auto-renew (opt in): with AWS_MFA_AUTO_RENEW=1, before each prompt, once fewer than
+# 5 minutes are left, the credentials are renewed with
+# `aws-mfa env --no-prompt -p "$AWS_MFA_PROFILE"` plus the options given to `use`. That
+# works when it needs no MFA code: a role profile whose MFA session is still cached. When it
+# does not, one line says so, once per expiry time; it is tried again silently at most once
+# a minute (renewing elsewhere, e.g. `aws-mfa use` in another terminal, is then picked up).
+#
+# Evaluating this file twice is harmless: the functions are redefined and the prompt hook
+# is added to PROMPT_COMMAND only once.
+
+# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` unsets.
+_aws_mfa_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+    AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE)
+
+aws-mfa() {
+    case ${1-} in
+    use)
+        shift
+        _aws_mfa_use "$@"
+        ;;
+    off)
+        shift
+        _aws_mfa_off "$@"
+        ;;
+    *)
+        command aws-mfa "$@"
+        ;;
+    esac
+}
+
+_aws_mfa_use() {
+    case ${1-} in
+    -h | --help)
+        printf '%s\n' 'usage: aws-mfa use PROFILE [OPTIONS]  (OPTIONS as for: aws-mfa env)'
+        return 0
+        ;;
+    '' | -*)
+        printf '%s\n' 'aws-mfa: usage: aws-mfa use PROFILE [OPTIONS]  (OPTIONS as for: aws-mfa env)' >&2
+        return 2
+        ;;
+    esac
+    local profile=$1 out
+    shift
+    # stdin and stderr stay the terminal's: the MFA prompt goes to /dev/tty anyway.
+    out=$(
+        # Switching profiles: the variables of the previous `use` must not reach the program
+        # (its AWS_REGION would win over the new profile's region).
+        if [[ -n ${AWS_MFA_PROFILE-} ]]; then unset "${_aws_mfa_vars[@]}"; fi
+        command aws-mfa env --format bash --profile="$profile" "$@"
+    ) || return
+    eval "$out"
+    # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
+    # margin would make every renewal fail or repeat.
+    _aws_mfa_use_profile=$profile
+    _aws_mfa_use_args=()
+    while (($# > 0)); do
+        case $1 in
+        --token-code | --min-remaining)
+            if (($# > 1)); then shift; fi
+            ;;
+        --token-code=* | --min-remaining=* | --refresh | --force) ;;
+        *) _aws_mfa_use_args+=("$1") ;;
+        esac
+        shift
+    done
+    _aws_mfa_failed_key=
+    return 0
+}
+
+_aws_mfa_off() {
+    if (($# > 0)); then
+        printf '%s\n' 'aws-mfa: usage: aws-mfa off' >&2
+        return 2
+    fi
+    unset "${_aws_mfa_vars[@]}"
+    _aws_mfa_use_profile=
+    _aws_mfa_use_args=()
+    _aws_mfa_failed_key=
+    return 0
+}
+
+# Seconds since the epoch into _aws_mfa_epoch, with no process.
+_aws_mfa_now() {
+    if [[ -n ${EPOCHSECONDS-} ]]; then
+        _aws_mfa_epoch=$EPOCHSECONDS
+    elif ((BASH_VERSINFO[0] * 100 + BASH_VERSINFO[1] >= 402)); then
+        printf -v _aws_mfa_epoch '%(%s)T' -1
+    else
+        _aws_mfa_epoch=$(date +%s) # bash older than 4.2 only
+    fi
+}
+
+# Seconds left until $AWS_CREDENTIAL_EXPIRATION (RFC 3339) into _aws_mfa_left, and now into
+# _aws_mfa_epoch; status 1 when it is unset or not such a timestamp.
+_aws_mfa_seconds_left() {
+    local re='^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|([+-])([0-9]{2}):?([0-9]{2}))$'
+    [[ ${AWS_CREDENTIAL_EXPIRATION-} =~ $re ]] || return 1
+    local y=$((10#${BASH_REMATCH[1]})) m=$((10#${BASH_REMATCH[2]})) d=$((10#${BASH_REMATCH[3]}))
+    local t=$((10#${BASH_REMATCH[4]} * 3600 + 10#${BASH_REMATCH[5]} * 60 + 10#${BASH_REMATCH[6]}))
+    if [[ -n ${BASH_REMATCH[9]-} ]]; then
+        local offset=$((10#${BASH_REMATCH[10]} * 3600 + 10#${BASH_REMATCH[11]} * 60))
+        if [[ ${BASH_REMATCH[9]} == + ]]; then
+            t=$((t - offset))
+        else
+            t=$((t + offset))
+        fi
+    fi
+    # Days from civil (Howard Hinnant): the proleptic Gregorian date as days since 1970-01-01.
+    y=$((m <= 2 ? y - 1 : y))
+    local era=$(((y >= 0 ? y : y - 399) / 400))
+    local yoe=$((y - era * 400))
+    local doy=$(((153 * ((m + 9) % 12) + 2) / 5 + d - 1))
+    local doe=$((yoe * 365 + yoe / 4 - yoe / 100 + doy))
+    t=$(((era * 146097 + doe - 719468) * 86400 + t))
+    _aws_mfa_now
+    _aws_mfa_left=$((t - _aws_mfa_epoch))
+}
+
+# `aws_mfa_prompt`: print "PROFILE 42m", "PROFILE 1h05m", "PROFILE expired" or nothing.
+# `aws_mfa_prompt -v NAME`: store that text (no newline) in the variable NAME instead.
+# No locals: one named like NAME would receive the text instead of the caller's variable.
+aws_mfa_prompt() {
+    _aws_mfa_text=
+    if [[ -n ${AWS_MFA_PROFILE-} && -n ${AWS_CREDENTIAL_EXPIRATION-} ]]; then
+        _aws_mfa_text=$AWS_MFA_PROFILE
+        if _aws_mfa_seconds_left; then
+            if ((_aws_mfa_left <= 0)); then
+                _aws_mfa_text+=' expired'
+            elif ((_aws_mfa_left < 3600)); then
+                _aws_mfa_text+=" $((_aws_mfa_left / 60))m"
+            else
+                printf -v _aws_mfa_text '%s %dh%02dm' "$_aws_mfa_text" \
+                    $((_aws_mfa_left / 3600)) $((_aws_mfa_left % 3600 / 60))
+            fi
+        fi
+    fi
+    if [[ ${1-} == -v ]]; then
+        printf -v "${2:?aws_mfa_prompt -v needs a variable name}" '%s' "$_aws_mfa_text"
+    elif [[ -n $_aws_mfa_text ]]; then
+        printf '%s\n' "$_aws_mfa_text"
+    fi
+}
+
+# Runs before each prompt; does nothing unless AWS_MFA_AUTO_RENEW=1. Keeps $?.
+_aws_mfa_hook() {
+    local status=$?
+    if [[ ${AWS_MFA_AUTO_RENEW-} == 1 && -n ${AWS_MFA_PROFILE-} ]]; then
+        _aws_mfa_auto_renew || :
+    fi
+    return "$status"
+}
+
+_aws_mfa_auto_renew() {
+    _aws_mfa_seconds_left || return 0
+    ((_aws_mfa_left < 300)) || return 0
+    local profile=$AWS_MFA_PROFILE key="$AWS_MFA_PROFILE $AWS_CREDENTIAL_EXPIRATION" out
+    if [[ $key == "${_aws_mfa_failed_key-}" ]] && ((_aws_mfa_epoch - ${_aws_mfa_failed_at:-0} < 60)); then
+        return 0
+    fi
+    local -a args=()
+    if [[ $profile == "${_aws_mfa_use_profile-}" ]]; then
+        args=(${_aws_mfa_use_args[@]+"${_aws_mfa_use_args[@]}"})
+    fi
+    if out=$(
+        unset AWS_MFA_TOKEN_CODE
+        command aws-mfa env --no-prompt --format bash --profile="$profile" ${args[@]+"${args[@]}"} 2>/dev/null
+    ); then
+        eval "$out"
+        _aws_mfa_failed_key=
+        return 0
+    fi
+    local said=${_aws_mfa_failed_key-}
+    _aws_mfa_failed_key=$key
+    _aws_mfa_failed_at=$_aws_mfa_epoch
+    [[ $said != "$key" ]] || return 0
+    local when='expired'
+    if ((_aws_mfa_left > 0)); then
+        when="expire in $((_aws_mfa_left < 120 ? 1 : _aws_mfa_left / 60)) min"
+    fi
+    printf 'aws-mfa: credentials for %s %s; a new MFA code is needed: aws-mfa use %q\n' \
+        "$profile" "$when" "$profile" >&2
+}
+
+# Add the hook once, after what PROMPT_COMMAND already holds (a string, or an array in
+# bash 5.1 or later).
+_aws_mfa_install_hook() {
+    local entry
+    if [[ $(declare -p PROMPT_COMMAND 2>/dev/null) == 'declare -a'* ]]; then
+        for entry in "${PROMPT_COMMAND[@]}"; do
+            [[ $entry != *_aws_mfa_hook* ]] || return 0
+        done
+        PROMPT_COMMAND+=(_aws_mfa_hook)
+    elif [[ ${PROMPT_COMMAND-} != *_aws_mfa_hook* ]]; then
+        # shellcheck disable=SC2128,SC2178 # here PROMPT_COMMAND is a string, not an array
+        PROMPT_COMMAND=${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}_aws_mfa_hook
+    fi
+}
+_aws_mfa_install_hook
+unset -f _aws_mfa_install_hook

@@ -1,0 +1,206 @@
+# aws-mfa shell integration for fish (see DESIGN.md §7).
+#
+# Setup, in ~/.config/fish/config.fish:
+#
+#     aws-mfa init fish | source
+#
+# Use:
+#
+#     aws-mfa use PROFILE [OPTIONS]   set short-term credentials for PROFILE in this shell
+#                                     (OPTIONS as for `aws-mfa env`; the MFA code, when one
+#                                     is needed, is asked for on the terminal)
+#     aws-mfa off                     erase them again
+#     aws-mfa ANYTHING...             runs the aws-mfa program, exit status kept
+#
+# Prompt: `aws_mfa_prompt` prints the profile in use and the time left ("dev 42m",
+# "dev 1h05m", "dev expired"), or nothing when no credentials are set. fish has no builtin
+# clock, so while a profile is in use it runs `date +%s` once; otherwise it runs nothing.
+# For example in ~/.config/fish/functions/fish_right_prompt.fish:
+#
+#     function fish_right_prompt
+#         aws_mfa_prompt
+#     end
+#
+# starship runs a custom module's command in a new shell, which does not have these
+# functions; show what starship reads itself instead (no process at all). Its `aws` module
+# shows the region and the time left from AWS_CREDENTIAL_EXPIRATION; add the profile with
+# an `env_var` module. In ~/.config/starship.toml:
+#
+#     [env_var.AWS_MFA_PROFILE]
+#     variable = 'AWS_MFA_PROFILE'
+#     format = '[$env_value]($style) '
+#     style = 'bold yellow'
+#
+# Auto-renew (opt in): with AWS_MFA_AUTO_RENEW=1, before each prompt, once fewer than
+# 5 minutes are left, the credentials are renewed with
+# `aws-mfa env --no-prompt -p $AWS_MFA_PROFILE` plus the options given to `use`. That
+# works when it needs no MFA code: a role profile whose MFA session is still cached. When it
+# does not, one line says so, once per expiry time; it is tried again silently at most once
+# a minute (renewing elsewhere, e.g. `aws-mfa use` in another terminal, is then picked up).
+#
+# Sourcing this file twice is harmless: the functions are redefined, and redefining the
+# fish_prompt handler replaces it.
+
+# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` erases.
+set -g _aws_mfa_vars AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN \
+    AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE
+
+function aws-mfa --description 'aws-mfa use PROFILE | off | the aws-mfa program'
+    switch "$argv[1]"
+        case use
+            _aws_mfa_use $argv[2..-1]
+        case off
+            _aws_mfa_off $argv[2..-1]
+        case '*'
+            command aws-mfa $argv
+    end
+end
+
+function _aws_mfa_use
+    switch "$argv[1]"
+        case -h --help
+            echo 'usage: aws-mfa use PROFILE [OPTIONS]  (OPTIONS as for: aws-mfa env)'
+            return 0
+        case '' '-*'
+            echo 'aws-mfa: usage: aws-mfa use PROFILE [OPTIONS]  (OPTIONS as for: aws-mfa env)' >&2
+            return 2
+    end
+    set -l profile $argv[1]
+    set -l out
+    set -l code
+    begin
+        # Switching profiles: the variables of the previous `use` must not reach the program
+        # (its AWS_REGION would win over the new profile's region). Unexported variables
+        # local to this block hide the global ones from it (eval, as `for` and `if` would
+        # open blocks of their own).
+        test -n "$AWS_MFA_PROFILE"
+        and eval (printf 'set -lu %s; ' $_aws_mfa_vars)
+        # stdin and stderr stay the terminal's: the MFA prompt goes to /dev/tty anyway.
+        set out (command aws-mfa env --format fish --profile=$profile $argv[2..-1])
+        set code $status
+    end
+    test $code -eq 0; or return $code
+    string join \n -- $out | source
+    # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
+    # margin would make every renewal fail or repeat.
+    set -g _aws_mfa_use_profile $profile
+    set -g _aws_mfa_use_args
+    set -l skip 0
+    for arg in $argv[2..-1]
+        if test $skip -eq 1
+            set skip 0
+            continue
+        end
+        switch $arg
+            case --token-code --min-remaining
+                set skip 1
+            case '--token-code=*' '--min-remaining=*' --refresh --force
+            case '*'
+                set -a _aws_mfa_use_args $arg
+        end
+    end
+    set -g _aws_mfa_failed_key
+    return 0
+end
+
+function _aws_mfa_off
+    if set -q argv[1]
+        echo 'aws-mfa: usage: aws-mfa off' >&2
+        return 2
+    end
+    for name in $_aws_mfa_vars
+        set -e $name
+    end
+    set -g _aws_mfa_use_profile
+    set -g _aws_mfa_use_args
+    set -g _aws_mfa_failed_key
+    return 0
+end
+
+# Seconds left until $AWS_CREDENTIAL_EXPIRATION (RFC 3339) into _aws_mfa_left, and now into
+# _aws_mfa_epoch; status 1 when it is unset or not such a timestamp.
+function _aws_mfa_seconds_left
+    set -l ts (string replace -r '\.\d+' '' -- "$AWS_CREDENTIAL_EXPIRATION")
+    set -l p (string match -r -- '^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)([Zz]|[+-]\d\d:?\d\d)$' $ts)
+    or return 1
+    # p[1] is the whole match; fish's math reads "08" as 8.
+    set -l y $p[2]
+    set -l m (math $p[3])
+    set -l d $p[4]
+    set -l t (math "$p[5] * 3600 + $p[6] * 60 + $p[7]")
+    set -l offset (string match -r -- '^([+-])(\d\d):?(\d\d)$' $p[8])
+    if test "$offset[2]" = +
+        set t (math "$t - ($offset[3] * 3600 + $offset[4] * 60)")
+    else if test "$offset[2]" = -
+        set t (math "$t + $offset[3] * 3600 + $offset[4] * 60")
+    end
+    # Days from civil (Howard Hinnant): the proleptic Gregorian date as days since 1970-01-01.
+    if test $m -le 2
+        set y (math $y - 1)
+    end
+    set -l era (math "floor($y / 400)")
+    set -l yoe (math "$y - $era * 400")
+    set -l doy (math "floor((153 * (($m + 9) % 12) + 2) / 5) + $d - 1")
+    set -l doe (math "$yoe * 365 + floor($yoe / 4) - floor($yoe / 100) + $doy")
+    set t (math "($era * 146097 + $doe - 719468) * 86400 + $t")
+    set -g _aws_mfa_epoch (command date +%s)
+    set -g _aws_mfa_left (math "$t - $_aws_mfa_epoch")
+end
+
+# Print "PROFILE 42m", "PROFILE 1h05m", "PROFILE expired" or nothing.
+function aws_mfa_prompt --description 'aws-mfa profile and time left, for a prompt'
+    test -n "$AWS_MFA_PROFILE"; and test -n "$AWS_CREDENTIAL_EXPIRATION"; or return 0
+    if not _aws_mfa_seconds_left
+        echo $AWS_MFA_PROFILE
+    else if test $_aws_mfa_left -le 0
+        echo "$AWS_MFA_PROFILE expired"
+    else if test $_aws_mfa_left -lt 3600
+        echo "$AWS_MFA_PROFILE "(math "floor($_aws_mfa_left / 60)")m
+    else
+        printf '%s %dh%02dm\n' $AWS_MFA_PROFILE (math "floor($_aws_mfa_left / 3600)") \
+            (math "floor($_aws_mfa_left % 3600 / 60)")
+    end
+end
+
+# Runs before each prompt; does nothing unless AWS_MFA_AUTO_RENEW=1.
+function _aws_mfa_hook --on-event fish_prompt
+    if test "$AWS_MFA_AUTO_RENEW" = 1; and test -n "$AWS_MFA_PROFILE"
+        _aws_mfa_auto_renew
+    end
+end
+
+function _aws_mfa_auto_renew
+    _aws_mfa_seconds_left; or return 0
+    test $_aws_mfa_left -lt 300; or return 0
+    set -l profile $AWS_MFA_PROFILE
+    set -l key "$AWS_MFA_PROFILE $AWS_CREDENTIAL_EXPIRATION"
+    if test "$key" = "$_aws_mfa_failed_key"
+        and test (math "$_aws_mfa_epoch - $_aws_mfa_failed_at") -lt 60
+        return 0
+    end
+    set -l args
+    if test "$profile" = "$_aws_mfa_use_profile"
+        set args $_aws_mfa_use_args
+    end
+    set -l out
+    set -l code
+    begin
+        set -lu AWS_MFA_TOKEN_CODE
+        set out (command aws-mfa env --no-prompt --format fish --profile=$profile $args 2>/dev/null)
+        set code $status
+    end
+    if test $code -eq 0
+        string join \n -- $out | source
+        set -g _aws_mfa_failed_key
+        return 0
+    end
+    set -l said "$_aws_mfa_failed_key"
+    set -g _aws_mfa_failed_key $key
+    set -g _aws_mfa_failed_at $_aws_mfa_epoch
+    test "$said" != "$key"; or return 0
+    set -l when expired
+    if test $_aws_mfa_left -gt 0
+        set when "expire in "(math "max(1, floor($_aws_mfa_left / 60))")" min"
+    end
+    echo "aws-mfa: credentials for $profile $when; a new MFA code is needed: aws-mfa use "(string escape -- $profile) >&2
+end

@@ -1,0 +1,228 @@
+# aws-mfa shell integration for PowerShell 7 (see DESIGN.md §7).
+#
+# Setup, in $PROFILE, after whatever sets up your prompt (starship, oh-my-posh, your own
+# `function prompt`): the auto-renew hook wraps the prompt function that exists then.
+#
+#     aws-mfa init powershell | Out-String | Invoke-Expression
+#
+# Use:
+#
+#     aws-mfa use PROFILE [OPTIONS]   set short-term credentials for PROFILE in this session
+#                                     (OPTIONS as for `aws-mfa env`; the MFA code, when one
+#                                     is needed, is asked for on the terminal)
+#     aws-mfa off                     remove them again
+#     aws-mfa ANYTHING...             runs the aws-mfa program; $LASTEXITCODE is its status
+#
+# PowerShell drops the first `--` of a function's arguments, so through this function write
+# `aws-mfa exec -p dev terraform plan` (or `-- --`).
+#
+# Prompt: `Get-AwsMfaPrompt` returns the profile in use and the time left ("dev 42m",
+# "dev 1h05m", "dev expired"), or nothing when no credentials are set. It starts no process.
+#
+#     function prompt { "$(Get-AwsMfaPrompt) PS $($executionContext.SessionState.Path.CurrentLocation)> " }
+#
+# starship runs a custom module's command in a new shell, which does not have these
+# functions; show what starship reads itself instead (no process either). Its `aws` module
+# shows the region and the time left from AWS_CREDENTIAL_EXPIRATION; add the profile with
+# an `env_var` module. In ~/.config/starship.toml:
+#
+#     [env_var.AWS_MFA_PROFILE]
+#     variable = 'AWS_MFA_PROFILE'
+#     format = '[$env_value]($style) '
+#     style = 'bold yellow'
+#
+# Auto-renew (opt in): with $Env:AWS_MFA_AUTO_RENEW = '1', at each prompt, once fewer than
+# 5 minutes are left, the credentials are renewed with
+# `aws-mfa env --no-prompt -p $Env:AWS_MFA_PROFILE` plus the options given to `use`. That
+# works when it needs no MFA code: a role profile whose MFA session is still cached. When it
+# does not, one line says so, once per expiry time; it is tried again silently at most once
+# a minute (renewing elsewhere, e.g. `aws-mfa use` in another terminal, is then picked up).
+# It runs after the wrapped prompt, so that prompt still sees the last command's $?.
+#
+# Running this twice is harmless: the functions are redefined and the prompt is wrapped
+# only when it is not wrapped already.
+
+# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` removes.
+$global:_AwsMfaVars = @(
+    'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+    'AWS_CREDENTIAL_EXPIRATION', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_MFA_PROFILE'
+)
+if ($null -eq $global:_AwsMfaUseArgs) { $global:_AwsMfaUseArgs = @() }
+
+# The aws-mfa program itself, never this function.
+function global:_AwsMfaBin {
+    Get-Command -Name 'aws-mfa' -CommandType Application -ErrorAction Stop | Select-Object -First 1
+}
+
+function global:aws-mfa {
+    $bin = _AwsMfaBin
+    $rest = @()
+    if ($args.Count -gt 1) { $rest = @($args[1..($args.Count - 1)]) }
+    $sub = if ($args.Count -gt 0) { [string]$args[0] } else { '' }
+    if ($sub -ceq 'use') {
+        _AwsMfaUse $bin $rest
+    } elseif ($sub -ceq 'off') {
+        _AwsMfaOff $rest
+    } else {
+        & $bin @args
+    }
+}
+
+function global:_AwsMfaUse([System.Management.Automation.CommandInfo] $Bin, [object[]] $Rest) {
+    $usage = 'usage: aws-mfa use PROFILE [OPTIONS]  (OPTIONS as for: aws-mfa env)'
+    $first = if ($Rest.Count -gt 0) { [string]$Rest[0] } else { '' }
+    if ($first -ceq '-h' -or $first -ceq '--help') {
+        $usage
+        $global:LASTEXITCODE = 0
+        return
+    }
+    if ($first -eq '' -or $first.StartsWith('-')) {
+        [Console]::Error.WriteLine("aws-mfa: $usage")
+        $global:LASTEXITCODE = 2
+        return
+    }
+    $name = $first
+    $options = @()
+    if ($Rest.Count -gt 1) { $options = @($Rest[1..($Rest.Count - 1)]) }
+    # Switching profiles: the variables of the previous `use` must not reach the program
+    # (its AWS_REGION would win over the new profile's region); put back if it fails.
+    $saved = @{}
+    if ($env:AWS_MFA_PROFILE) {
+        foreach ($var in $global:_AwsMfaVars) {
+            $saved[$var] = [Environment]::GetEnvironmentVariable($var)
+            [Environment]::SetEnvironmentVariable($var, $null)
+        }
+    }
+    $code = 1
+    try {
+        # stdin and stderr stay the terminal's: the MFA prompt goes to the terminal anyway.
+        $out = & $Bin env --format powershell "--profile=$name" @options
+        $code = $LASTEXITCODE
+    } finally {
+        if ($code -ne 0) {
+            foreach ($entry in $saved.GetEnumerator()) {
+                [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value)
+            }
+        }
+    }
+    if ($code -ne 0) {
+        $global:LASTEXITCODE = $code
+        return
+    }
+    Invoke-Expression (@($out) -join "`n")
+    # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
+    # margin would make every renewal fail or repeat.
+    $keep = @()
+    $skip = $false
+    foreach ($arg in $options) {
+        $text = [string]$arg
+        if ($skip) { $skip = $false; continue }
+        if ($text -ceq '--token-code' -or $text -ceq '--min-remaining') { $skip = $true; continue }
+        if ($text -clike '--token-code=*' -or $text -clike '--min-remaining=*' -or
+            $text -ceq '--refresh' -or $text -ceq '--force') { continue }
+        $keep += $text
+    }
+    $global:_AwsMfaUseProfile = $name
+    $global:_AwsMfaUseArgs = $keep
+    $global:_AwsMfaFailedKey = $null
+    $global:LASTEXITCODE = 0
+}
+
+function global:_AwsMfaOff([object[]] $Rest) {
+    if ($Rest.Count -gt 0) {
+        [Console]::Error.WriteLine('aws-mfa: usage: aws-mfa off')
+        $global:LASTEXITCODE = 2
+        return
+    }
+    foreach ($var in $global:_AwsMfaVars) {
+        Remove-Item -Path "Env:$var" -ErrorAction SilentlyContinue
+    }
+    $global:_AwsMfaUseProfile = $null
+    $global:_AwsMfaUseArgs = @()
+    $global:_AwsMfaFailedKey = $null
+    $global:LASTEXITCODE = 0
+}
+
+# Seconds left until $Env:AWS_CREDENTIAL_EXPIRATION (RFC 3339), or $null when it is unset
+# or not a timestamp.
+function global:_AwsMfaSecondsLeft {
+    $when = [DateTimeOffset]::MinValue
+    $styles = [Globalization.DateTimeStyles]::AssumeUniversal
+    $culture = [Globalization.CultureInfo]::InvariantCulture
+    if (-not $env:AWS_CREDENTIAL_EXPIRATION -or
+        -not [DateTimeOffset]::TryParse($env:AWS_CREDENTIAL_EXPIRATION, $culture, $styles, [ref]$when)) {
+        return $null
+    }
+    [long][Math]::Floor(($when - [DateTimeOffset]::UtcNow).TotalSeconds)
+}
+
+# "PROFILE 42m", "PROFILE 1h05m", "PROFILE expired" or nothing.
+function global:Get-AwsMfaPrompt {
+    $name = $env:AWS_MFA_PROFILE
+    if (-not $name -or -not $env:AWS_CREDENTIAL_EXPIRATION) { return }
+    $left = _AwsMfaSecondsLeft
+    if ($null -eq $left) { return $name }
+    if ($left -le 0) { return "$name expired" }
+    if ($left -lt 3600) { return '{0} {1}m' -f $name, [Math]::Floor($left / 60) }
+    '{0} {1}h{2:00}m' -f $name, [Math]::Floor($left / 3600), [Math]::Floor(($left % 3600) / 60)
+}
+
+# Runs at each prompt; does nothing unless AWS_MFA_AUTO_RENEW=1. Keeps $LASTEXITCODE.
+function global:_AwsMfaHook {
+    if ($env:AWS_MFA_AUTO_RENEW -ne '1' -or -not $env:AWS_MFA_PROFILE) { return }
+    $savedExitCode = $global:LASTEXITCODE
+    try {
+        _AwsMfaAutoRenew
+    } catch {
+        # A prompt hook must never break the prompt.
+    } finally {
+        $global:LASTEXITCODE = $savedExitCode
+    }
+}
+
+function global:_AwsMfaAutoRenew {
+    $left = _AwsMfaSecondsLeft
+    if ($null -eq $left -or $left -ge 300) { return }
+    $name = $env:AWS_MFA_PROFILE
+    $key = "$name $env:AWS_CREDENTIAL_EXPIRATION"
+    $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    if ($key -ceq $global:_AwsMfaFailedKey -and $now - $global:_AwsMfaFailedAt -lt 60) { return }
+    $options = @()
+    if ($name -ceq $global:_AwsMfaUseProfile) { $options = @($global:_AwsMfaUseArgs) }
+    $bin = _AwsMfaBin
+    $tokenCode = $env:AWS_MFA_TOKEN_CODE
+    $code = 1
+    try {
+        Remove-Item -Path Env:AWS_MFA_TOKEN_CODE -ErrorAction SilentlyContinue
+        $out = & $bin env --no-prompt --format powershell "--profile=$name" @options 2>$null
+        $code = $LASTEXITCODE
+    } finally {
+        if ($null -ne $tokenCode) { $env:AWS_MFA_TOKEN_CODE = $tokenCode }
+    }
+    if ($code -eq 0) {
+        Invoke-Expression (@($out) -join "`n")
+        $global:_AwsMfaFailedKey = $null
+        return
+    }
+    $said = $global:_AwsMfaFailedKey
+    $global:_AwsMfaFailedKey = $key
+    $global:_AwsMfaFailedAt = $now
+    if ($said -ceq $key) { return }
+    $when = 'expired'
+    if ($left -gt 0) { $when = 'expire in {0} min' -f [Math]::Max(1, [Math]::Floor($left / 60)) }
+    [Console]::Error.WriteLine("aws-mfa: credentials for $name $when; a new MFA code is needed: aws-mfa use $name")
+}
+
+# Wrap the current prompt once: the wrapper names _AwsMfaHook, which is how it is recognised.
+if ("$function:prompt" -notmatch '_AwsMfaHook') {
+    $global:_AwsMfaPreviousPrompt = $function:prompt
+    function global:prompt {
+        $text = if ($global:_AwsMfaPreviousPrompt) {
+            & $global:_AwsMfaPreviousPrompt
+        } else {
+            "PS $($executionContext.SessionState.Path.CurrentLocation)$('>' * ($nestedPromptLevel + 1)) "
+        }
+        _AwsMfaHook
+        $text
+    }
+}

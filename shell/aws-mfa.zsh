@@ -1,0 +1,235 @@
+# aws-mfa shell integration for zsh (see DESIGN.md §7).
+#
+# Setup, in ~/.zshrc:
+#
+#     eval "$(aws-mfa init zsh)"
+#
+# Use:
+#
+#     aws-mfa use PROFILE [OPTIONS]   set short-term credentials for PROFILE in this shell
+#                                     (OPTIONS as for `aws-mfa env`; the MFA code, when one
+#                                     is needed, is asked for on the terminal)
+#     aws-mfa off                     unset them again
+#     aws-mfa ANYTHING...             runs the aws-mfa program, exit status kept
+#
+# Prompt: `aws_mfa_prompt` prints the profile in use and the time left ("dev 42m",
+# "dev 1h05m", "dev expired"), or nothing when no credentials are set. It starts no
+# process (the time comes from zsh/datetime). In PROMPT (one subshell per prompt):
+#
+#     setopt prompt_subst
+#     PROMPT='${AWS_MFA_PROFILE:+($(aws_mfa_prompt)) }'$PROMPT
+#
+# or with no subshell at all: `aws_mfa_prompt -v NAME` stores the text in NAME; run it
+# from a precmd hook added after this file's (so below the eval line):
+#
+#     _aws_mfa_ps1() { aws_mfa_prompt -v aws_mfa_ps1 }
+#     precmd_functions+=(_aws_mfa_ps1)
+#     setopt prompt_subst
+#     PROMPT='${aws_mfa_ps1:+($aws_mfa_ps1) }'$PROMPT
+#
+# starship runs a custom module's command in a new shell, which does not have these
+# functions; show what starship reads itself instead (no process either). Its `aws` module
+# shows the region and the time left from AWS_CREDENTIAL_EXPIRATION; add the profile with
+# an `env_var` module. In ~/.config/starship.toml:
+#
+#     [env_var.AWS_MFA_PROFILE]
+#     variable = 'AWS_MFA_PROFILE'
+#     format = '[$env_value]($style) '
+#     style = 'bold yellow'
+#
+# Auto-renew (opt in): with AWS_MFA_AUTO_RENEW=1, before each prompt, once fewer than
+# 5 minutes are left, the credentials are renewed with
+# `aws-mfa env --no-prompt -p "$AWS_MFA_PROFILE"` plus the options given to `use`. That
+# works when it needs no MFA code: a role profile whose MFA session is still cached. When it
+# does not, one line says so, once per expiry time; it is tried again silently at most once
+# a minute (renewing elsewhere, e.g. `aws-mfa use` in another terminal, is then picked up).
+#
+# Evaluating this file twice is harmless: the functions are redefined and the precmd hook
+# is added only once.
+
+zmodload zsh/datetime 2>/dev/null
+
+# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` unsets.
+typeset -ga _aws_mfa_vars _aws_mfa_use_args
+_aws_mfa_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+    AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE)
+typeset -g _aws_mfa_use_profile _aws_mfa_failed_key _aws_mfa_failed_at _aws_mfa_left _aws_mfa_epoch \
+    _aws_mfa_text
+
+aws-mfa() {
+    case ${1-} in
+    use)
+        shift
+        _aws_mfa_use "$@"
+        ;;
+    off)
+        shift
+        _aws_mfa_off "$@"
+        ;;
+    *)
+        command aws-mfa "$@"
+        ;;
+    esac
+}
+
+_aws_mfa_use() {
+    emulate -L zsh
+    case ${1-} in
+    -h | --help)
+        print -r -- 'usage: aws-mfa use PROFILE [OPTIONS]  (OPTIONS as for: aws-mfa env)'
+        return 0
+        ;;
+    '' | -*)
+        print -ru2 -- 'aws-mfa: usage: aws-mfa use PROFILE [OPTIONS]  (OPTIONS as for: aws-mfa env)'
+        return 2
+        ;;
+    esac
+    local profile=$1 out
+    shift
+    # stdin and stderr stay the terminal's: the MFA prompt goes to /dev/tty anyway.
+    out=$(
+        # Switching profiles: the variables of the previous `use` must not reach the program
+        # (its AWS_REGION would win over the new profile's region).
+        if [[ -n ${AWS_MFA_PROFILE-} ]]; then unset $_aws_mfa_vars; fi
+        command aws-mfa env --format zsh --profile=$profile "$@"
+    ) || return
+    eval "$out"
+    # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
+    # margin would make every renewal fail or repeat.
+    _aws_mfa_use_profile=$profile
+    _aws_mfa_use_args=()
+    while (( $# > 0 )); do
+        case $1 in
+        --token-code | --min-remaining)
+            if (( $# > 1 )); then shift; fi
+            ;;
+        --token-code=* | --min-remaining=* | --refresh | --force) ;;
+        *) _aws_mfa_use_args+=("$1") ;;
+        esac
+        shift
+    done
+    _aws_mfa_failed_key=
+    return 0
+}
+
+_aws_mfa_off() {
+    emulate -L zsh
+    if (( $# > 0 )); then
+        print -ru2 -- 'aws-mfa: usage: aws-mfa off'
+        return 2
+    fi
+    unset $_aws_mfa_vars
+    _aws_mfa_use_profile=
+    _aws_mfa_use_args=()
+    _aws_mfa_failed_key=
+    return 0
+}
+
+# Seconds since the epoch into _aws_mfa_epoch, with no process when zsh/datetime loaded.
+_aws_mfa_now() {
+    if (( ${+EPOCHSECONDS} )); then
+        _aws_mfa_epoch=$EPOCHSECONDS
+    else
+        _aws_mfa_epoch=$(command date +%s)
+    fi
+}
+
+# Seconds left until $AWS_CREDENTIAL_EXPIRATION (RFC 3339) into _aws_mfa_left, and now into
+# _aws_mfa_epoch; status 1 when it is unset or not such a timestamp.
+_aws_mfa_seconds_left() {
+    emulate -L zsh
+    local re='^([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt ]([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|([+-])([0-9]{2}):?([0-9]{2}))$'
+    [[ ${AWS_CREDENTIAL_EXPIRATION-} =~ $re ]] || return 1
+    local -i y=10#$match[1] m=10#$match[2] d=10#$match[3]
+    local -i t="10#$match[4] * 3600 + 10#$match[5] * 60 + 10#$match[6]"
+    if [[ -n $match[9] ]]; then
+        local -i offset="10#$match[10] * 3600 + 10#$match[11] * 60"
+        if [[ $match[9] == + ]]; then
+            (( t -= offset ))
+        else
+            (( t += offset ))
+        fi
+    fi
+    # Days from civil (Howard Hinnant): the proleptic Gregorian date as days since 1970-01-01.
+    (( y = m <= 2 ? y - 1 : y ))
+    local -i era='(y >= 0 ? y : y - 399) / 400'
+    local -i yoe='y - era * 400'
+    local -i doy='(153 * ((m + 9) % 12) + 2) / 5 + d - 1'
+    local -i doe='yoe * 365 + yoe / 4 - yoe / 100 + doy'
+    (( t += (era * 146097 + doe - 719468) * 86400 ))
+    _aws_mfa_now
+    (( _aws_mfa_left = t - _aws_mfa_epoch ))
+    return 0
+}
+
+# `aws_mfa_prompt`: print "PROFILE 42m", "PROFILE 1h05m", "PROFILE expired" or nothing.
+# `aws_mfa_prompt -v NAME`: store that text (no newline) in the variable NAME instead.
+# No locals: one named like NAME would receive the text instead of the caller's variable.
+aws_mfa_prompt() {
+    emulate -L zsh
+    _aws_mfa_text=
+    if [[ -n ${AWS_MFA_PROFILE-} && -n ${AWS_CREDENTIAL_EXPIRATION-} ]]; then
+        _aws_mfa_text=$AWS_MFA_PROFILE
+        if _aws_mfa_seconds_left; then
+            if (( _aws_mfa_left <= 0 )); then
+                _aws_mfa_text+=' expired'
+            elif (( _aws_mfa_left < 3600 )); then
+                _aws_mfa_text+=" $(( _aws_mfa_left / 60 ))m"
+            else
+                _aws_mfa_text+=" $(( _aws_mfa_left / 3600 ))h${(l:2::0:)$(( _aws_mfa_left % 3600 / 60 ))}m"
+            fi
+        fi
+    fi
+    if [[ ${1-} == -v ]]; then
+        typeset -g "${2:?aws_mfa_prompt -v needs a variable name}=$_aws_mfa_text"
+    elif [[ -n $_aws_mfa_text ]]; then
+        print -r -- $_aws_mfa_text
+    fi
+    return 0
+}
+
+# Runs before each prompt; does nothing unless AWS_MFA_AUTO_RENEW=1. Keeps $?.
+_aws_mfa_hook() {
+    local ret=$?
+    emulate -L zsh
+    if [[ ${AWS_MFA_AUTO_RENEW-} == 1 && -n ${AWS_MFA_PROFILE-} ]]; then
+        _aws_mfa_auto_renew
+    fi
+    return $ret
+}
+
+_aws_mfa_auto_renew() {
+    emulate -L zsh
+    _aws_mfa_seconds_left || return 0
+    (( _aws_mfa_left < 300 )) || return 0
+    local profile=$AWS_MFA_PROFILE key="$AWS_MFA_PROFILE $AWS_CREDENTIAL_EXPIRATION" out
+    if [[ $key == "$_aws_mfa_failed_key" ]] && (( _aws_mfa_epoch - ${_aws_mfa_failed_at:-0} < 60 )); then
+        return 0
+    fi
+    local -a args
+    if [[ $profile == "$_aws_mfa_use_profile" ]]; then
+        args=("${_aws_mfa_use_args[@]}")
+    fi
+    if out=$(
+        unset AWS_MFA_TOKEN_CODE
+        command aws-mfa env --no-prompt --format zsh --profile=$profile "${args[@]}" 2>/dev/null
+    ); then
+        eval "$out"
+        _aws_mfa_failed_key=
+        return 0
+    fi
+    local said=$_aws_mfa_failed_key
+    _aws_mfa_failed_key=$key
+    _aws_mfa_failed_at=$_aws_mfa_epoch
+    [[ $said != "$key" ]] || return 0
+    local when='expired'
+    if (( _aws_mfa_left > 0 )); then
+        when="expire in $(( _aws_mfa_left < 120 ? 1 : _aws_mfa_left / 60 )) min"
+    fi
+    print -ru2 -- "aws-mfa: credentials for $profile $when; a new MFA code is needed: aws-mfa use ${(q-)profile}"
+    return 0
+}
+
+# add-zsh-hook adds a function to precmd_functions only when it is not there yet.
+autoload -Uz add-zsh-hook
+add-zsh-hook precmd _aws_mfa_hook
