@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_aws_mfa_global_optspecs
-    string join \n h/help V/version
+    string join \n p/profile= device= token-code= duration= assume-role= role-session-name= external-id= region= source-profile= long-term-suffix= config-file= credentials-file= refresh no-session no-prompt write-profile= short-term-suffix= write-boto min-remaining= h/help V/version
 end
 
 function __fish_aws_mfa_needs_command
@@ -24,6 +24,25 @@ function __fish_aws_mfa_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s p -l profile -d 'Profile to use' -r -f -a "(aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l assume-role -l role-arn -d 'Role to assume with the MFA session' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l role-session-name -d 'Role session name (default: the local user name)' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l external-id -d 'External ID to pass when assuming the role' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l write-profile -d 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l short-term-suffix -d 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l min-remaining -d 'Cached credentials with less than this many seconds left are renewed' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l refresh -l force -d 'Ignore cached credentials and ask STS again'
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l no-prompt -d 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l write-boto -d 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s V -l version -d 'Print version'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -f -a "exec" -d 'Run a command with short-term credentials in its environment'
@@ -46,10 +65,13 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l source-profile 
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l write-profile -d 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l short-term-suffix -d 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l min-remaining -d 'Cached credentials with less than this many seconds left are renewed' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l refresh -l force -d 'Ignore cached credentials and ask STS again'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l no-prompt -d 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l write-boto -d 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s p -l profile -d 'Profile to use' -r -f -a "(aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
@@ -63,6 +85,8 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l source-profile -
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l write-profile -d 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l short-term-suffix -d 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l min-remaining -d 'Cached credentials with less than this many seconds left are renewed' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l format -d 'Output format' -r -f -a "sh\t''
 bash\t''
@@ -74,6 +98,7 @@ dotenv\t''"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l refresh -l force -d 'Ignore cached credentials and ask STS again'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l no-prompt -d 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l write-boto -d 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s p -l profile -d 'Profile to use' -r -f -a "(aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
@@ -87,10 +112,13 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l s
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l write-profile -d 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l short-term-suffix -d 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l min-remaining -d 'Cached credentials with less than this many seconds left are renewed' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l refresh -l force -d 'Ignore cached credentials and ask STS again'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l no-prompt -d 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l write-boto -d 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F

@@ -2,13 +2,14 @@
 //! in a 0700 directory, written atomically, with a lock file per entry.
 
 use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::atomic;
 use crate::credentials::{Credentials, now, parse_rfc3339, rfc3339};
 use crate::error::{Error, Result};
 use crate::profile::ResolvedProfile;
@@ -148,8 +149,26 @@ impl Cache {
 
     /// Takes the entry's exclusive lock, waiting for another aws-mfa that holds it.
     pub fn lock(&self, id: &EntryId) -> Result<EntryLock> {
+        self.lock_path(&self.path(id, "lock"), "obtaining these credentials")
+    }
+
+    /// Serialises aws-mfa's edits of one file (the lock lives here, not beside the file).
+    pub fn lock_file_edits(&self, edited: &Path) -> Result<EntryLock> {
+        let mut hasher = Sha256::new();
+        hasher.update(edited.as_os_str().as_encoded_bytes());
+        let stem: String = hasher.finalize()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        self.lock_path(
+            &self.dir.join(format!("edit-{stem}.lock")),
+            "editing that file",
+        )
+    }
+
+    fn lock_path(&self, path: &Path, doing: &str) -> Result<EntryLock> {
         self.ensure_dir()?;
-        let path = self.path(id, "lock");
+        let path = path.to_path_buf();
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -160,9 +179,7 @@ impl Cache {
         match file.try_lock() {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
-                eprintln!(
-                    "aws-mfa: waiting for another aws-mfa that is obtaining these credentials"
-                );
+                eprintln!("aws-mfa: waiting for another aws-mfa that is {doing}");
                 file.lock().map_err(|e| io_error("lock", &path, e))?;
             }
             Err(TryLockError::Error(e)) => return Err(io_error("lock", &path, e)),
@@ -192,17 +209,7 @@ impl Cache {
 
     /// Atomic replace (temp file in the same directory, fsync, rename), mode 0600.
     fn write_private(&self, path: &Path, body: &[u8]) -> Result<()> {
-        let write = || -> std::io::Result<()> {
-            // tempfile creates the file 0600.
-            let mut tmp = tempfile::Builder::new()
-                .prefix(".entry-")
-                .tempfile_in(&self.dir)?;
-            tmp.write_all(body)?;
-            tmp.as_file().sync_all()?;
-            tmp.persist(path).map_err(|e| e.error)?;
-            File::open(&self.dir)?.sync_all()
-        };
-        write().map_err(|e| io_error("write the cache file", path, e))
+        atomic::write(path, body, 0o600).map_err(|e| io_error("write the cache file", path, e))
     }
 
     /// The MFA device found through IAM for a long-term key, remembered so that a cache

@@ -11,13 +11,18 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Short-term AWS credentials from long-term keys and an MFA code",
     long_about = "Turns long-term AWS keys plus a one-time MFA code into short-term STS credentials, \
-                  caches them privately, and hands them to a command, a shell or an AWS SDK.",
-    subcommand_required = true,
-    arg_required_else_help = true
+                  caches them privately, and hands them to a command, a shell or an AWS SDK.\n\n\
+                  With no command, works like the Python aws-mfa: reads [PROFILE-long-term] and \
+                  writes the short-term credentials into [PROFILE] of the credentials file.",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+
+    /// Options of the classic workflow (no command).
+    #[command(flatten)]
+    pub classic: CredentialOpts,
 }
 
 #[derive(Debug, Subcommand)]
@@ -188,6 +193,19 @@ pub struct CredentialOpts {
     /// (for prompt hooks and scripts).
     #[arg(long)]
     pub no_prompt: bool,
+
+    /// Also write the credentials into [NAME] of the credentials file (default: the
+    /// short-term section, [PROFILE] or [PROFILE-SUFFIX]).
+    #[arg(long, value_name = "NAME", num_args = 0..=1, require_equals = false)]
+    pub write_profile: Option<Option<String>>,
+
+    /// Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix).
+    #[arg(long, value_name = "SUFFIX")]
+    pub short_term_suffix: Option<String>,
+
+    /// Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file].
+    #[arg(long)]
+    pub write_boto: bool,
 
     /// Cached credentials with less than this many seconds left are renewed.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]

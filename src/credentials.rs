@@ -31,8 +31,13 @@ impl Credentials {
 
     /// Whether more than `min_remaining` seconds are left.
     pub fn is_fresh(&self, min_remaining: u64) -> bool {
-        self.expiration - now() > i64::try_from(min_remaining).unwrap_or(i64::MAX)
+        fresh_until(self.expiration, min_remaining)
     }
+}
+
+/// Whether more than `min_remaining` seconds are left before `expiration`.
+pub fn fresh_until(expiration: i64, min_remaining: u64) -> bool {
+    expiration - now() > i64::try_from(min_remaining).unwrap_or(i64::MAX)
 }
 
 pub fn now() -> i64 {

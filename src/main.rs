@@ -1,16 +1,19 @@
 //! aws-mfa: parse, dispatch, map errors to exit codes — nothing else.
 
+mod atomic;
 mod cache;
 mod cli;
 mod cmd;
 mod credentials;
 mod error;
 mod ini;
+mod ini_edit;
 mod mfa;
 mod profile;
 mod provider;
 mod render;
 mod sts;
+mod write_profile;
 
 use clap::Parser;
 
@@ -19,17 +22,18 @@ use crate::cli::{Cli, Command};
 fn main() {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Exec { opts, command } => cmd::exec::run(opts, command),
-        Command::Env { opts, format } => cmd::env::run(opts, *format),
-        Command::CredentialProcess { opts } => cmd::credential_process::run(opts),
-        Command::List { files, json, names } => cmd::list::run(files, *json, *names),
-        Command::Clear {
+        None => cmd::classic::run(&cli.classic),
+        Some(Command::Exec { opts, command }) => cmd::exec::run(opts, command),
+        Some(Command::Env { opts, format }) => cmd::env::run(opts, *format),
+        Some(Command::CredentialProcess { opts }) => cmd::credential_process::run(opts),
+        Some(Command::List { files, json, names }) => cmd::list::run(files, *json, *names),
+        Some(Command::Clear {
             profile,
             all,
             files,
-        } => cmd::clear::run(profile.as_deref(), *all, files),
-        Command::Init { shell } => cmd::init::run(*shell),
-        Command::Completions { shell } => cmd::completions::run(*shell),
+        }) => cmd::clear::run(profile.as_deref(), *all, files),
+        Some(Command::Init { shell }) => cmd::init::run(*shell),
+        Some(Command::Completions { shell }) => cmd::completions::run(*shell),
     };
     if let Err(err) = result {
         eprintln!("aws-mfa: {err}");

@@ -222,16 +222,12 @@ pub fn resolve(
         .clone()
         .unwrap_or_else(|| "default".to_string());
 
-    let long_term_section = match opts.long_term_suffix.as_deref() {
-        Some("none") => profile.clone(),
-        Some(suffix) => format!("{profile}-{suffix}"),
-        None => format!("{profile}-long-term"),
-    };
+    let long_term_section = long_term_section(&profile, opts.long_term_suffix.as_deref());
     let awsmfa_section = format!("{profile}mfa");
-    if opts.source_profile.is_none()
-        && !files.exists(&profile)
-        && files.credentials_section(&long_term_section).is_none()
-    {
+    let known = files.exists(&profile)
+        || files.credentials_section(&long_term_section).is_some()
+        || files.credentials_section(&awsmfa_section).is_some();
+    if opts.source_profile.is_none() && !known {
         bail!(
             "profile '{profile}' is not in {} or {}; {}",
             files.config_path,
@@ -392,6 +388,24 @@ pub fn resolve(
         endpoint_url,
         iam_endpoint_url,
     })
+}
+
+/// `[P-long-term]`, or `[P-SUFFIX]`, or `[P]` for the suffix `none` (the Python aws-mfa's naming).
+pub fn long_term_section(profile: &str, suffix: Option<&str>) -> String {
+    suffixed(profile, suffix.unwrap_or("long-term"))
+}
+
+/// `[P]`, or `[P-SUFFIX]` with a short-term suffix other than `none`.
+pub fn short_term_section(profile: &str, suffix: Option<&str>) -> String {
+    suffixed(profile, suffix.unwrap_or("none"))
+}
+
+fn suffixed(profile: &str, suffix: &str) -> String {
+    if suffix.eq_ignore_ascii_case("none") {
+        profile.to_string()
+    } else {
+        format!("{profile}-{suffix}")
+    }
 }
 
 /// P followed by the profiles its `source_profile` chain names, with loop detection.

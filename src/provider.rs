@@ -3,7 +3,7 @@
 //! The cache-hit path reads the two AWS files and one cache file: no runtime, no client.
 
 use std::cell::OnceCell;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::cache::{Cache, EntryId};
 use crate::cli::{CredentialOpts, FileOpts};
@@ -20,11 +20,6 @@ pub struct Handover {
     pub profile: String,
     pub region: Option<String>,
     pub credentials: Credentials,
-}
-
-pub fn handover(opts: &CredentialOpts) -> Result<Handover> {
-    let (_, plan) = plan(opts)?;
-    obtain(&plan, opts)
 }
 
 /// The files and the resolved profile: no network, no cache.
@@ -74,16 +69,23 @@ pub fn obtain(plan: &ResolvedProfile, opts: &CredentialOpts) -> Result<Handover>
     })
 }
 
+fn aws_dir() -> PathBuf {
+    dirs::home_dir().unwrap_or_default().join(".aws")
+}
+
+/// `--credentials-file`, `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
+pub fn credentials_path(opts: &FileOpts) -> PathBuf {
+    opts.credentials_file
+        .clone()
+        .unwrap_or_else(|| aws_dir().join("credentials"))
+}
+
 pub fn read_files(opts: &FileOpts) -> Result<Files> {
-    let home = || dirs::home_dir().unwrap_or_default().join(".aws");
     let config_path = opts
         .config_file
         .clone()
-        .unwrap_or_else(|| home().join("config"));
-    let credentials_path = opts
-        .credentials_file
-        .clone()
-        .unwrap_or_else(|| home().join("credentials"));
+        .unwrap_or_else(|| aws_dir().join("config"));
+    let credentials_path = credentials_path(opts);
     Ok(Files {
         config: read_ini(&config_path)?,
         credentials: read_ini(&credentials_path)?,

@@ -217,7 +217,7 @@ impl Sts {
     fn translate<E, R>(&self, err: SdkError<E, R>, call: &CallContext) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug,
+        R: std::fmt::Debug + 'static,
     {
         match &err {
             SdkError::ServiceError(service) => {
@@ -237,7 +237,7 @@ impl Sts {
                 let why = if failure.is_timeout() {
                     "timed out".to_string()
                 } else {
-                    DisplayErrorContext(&err).to_string()
+                    innermost_cause(&err)
                 };
                 Error::new(format!(
                     "cannot reach STS at {} (region {}): {why}; check the network, the region, or AWS_ENDPOINT_URL",
@@ -255,6 +255,15 @@ impl Sts {
             )),
         }
     }
+}
+
+/// The last error in the source chain: "Connection refused (os error 111)", not the whole chain.
+fn innermost_cause(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = err;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
 }
 
 fn timeouts() -> TimeoutConfig {

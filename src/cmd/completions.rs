@@ -139,12 +139,13 @@ mod tests {
     #[test]
     fn profile_values_complete_from_list_names() {
         let bash = script(Shell::Bash);
-        // exec, env, credential-process and clear each take -p and --profile.
-        assert_eq!(bash.matches(LIST_NAMES).count(), 4 * 2 + 3, "{bash}");
+        // the classic form, exec, env, credential-process and clear take -p and --profile;
+        // all but clear take --source-profile.
+        assert_eq!(bash.matches(LIST_NAMES).count(), 5 * 2 + 4, "{bash}");
         let zsh = script(Shell::Zsh);
-        assert_eq!(zsh.matches(":NAME:_aws_mfa_profiles'").count(), 4 * 2 + 3);
+        assert_eq!(zsh.matches(":NAME:_aws_mfa_profiles'").count(), 5 * 2 + 4);
         assert!(zsh.starts_with("#compdef aws-mfa\n\n_aws_mfa_profiles() {"));
         let fish = script(Shell::Fish);
-        assert_eq!(fish.matches(LIST_NAMES).count(), 4 + 3, "{fish}");
+        assert_eq!(fish.matches(LIST_NAMES).count(), 5 + 4, "{fish}");
     }
 }

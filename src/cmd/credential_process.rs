@@ -2,10 +2,9 @@
 
 use crate::cli::CredentialOpts;
 use crate::error::Result;
-use crate::provider;
 use crate::render;
 
 pub fn run(opts: &CredentialOpts) -> Result<()> {
-    let handover = provider::handover(opts)?;
+    let handover = super::handover(opts)?;
     super::to_stdout(|w| render::write_credential_process(w, &handover))
 }

@@ -2,11 +2,10 @@
 
 use crate::cli::{CredentialOpts, EnvFormat};
 use crate::error::Result;
-use crate::provider;
 use crate::render;
 
 pub fn run(opts: &CredentialOpts, format: EnvFormat) -> Result<()> {
-    let handover = provider::handover(opts)?;
+    let handover = super::handover(opts)?;
     let set = render::variables(&handover);
     super::to_stdout(|w| render::write_env(w, format, &set, render::UNSET))
 }

@@ -7,14 +7,13 @@ use std::process::Command;
 
 use crate::cli::CredentialOpts;
 use crate::error::{Error, Result};
-use crate::provider;
 use crate::render;
 
 pub fn run(opts: &CredentialOpts, command: &[OsString]) -> Result<()> {
     let Some((program, args)) = command.split_first() else {
         return Err(Error::new("no command to run; give one after --"));
     };
-    let handover = provider::handover(opts)?;
+    let handover = super::handover(opts)?;
     let mut child = Command::new(program);
     child.args(args);
     for name in render::UNSET {

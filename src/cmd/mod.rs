@@ -1,5 +1,6 @@
 //! One file per command; each turns its options into output or a process.
 
+pub mod classic;
 pub mod clear;
 pub mod completions;
 pub mod credential_process;
@@ -10,7 +11,20 @@ pub mod list;
 
 use std::io::{self, Write};
 
+use crate::cli::CredentialOpts;
 use crate::error::{Error, Result};
+use crate::provider::{self, Handover};
+use crate::write_profile;
+
+/// Credentials for exec, env and credential-process, also written where
+/// `--write-profile`/`--write-boto` ask.
+pub(crate) fn handover(opts: &CredentialOpts) -> Result<Handover> {
+    let (_, plan) = provider::plan(opts)?;
+    write_profile::check_requested(opts, &plan)?;
+    let handover = provider::obtain(&plan, opts)?;
+    write_profile::write_requested(opts, &plan, &handover)?;
+    Ok(handover)
+}
 
 /// Writes a command's output to stdout; a reader that went away is not an error of ours.
 pub(crate) fn to_stdout(write: impl FnOnce(&mut io::StdoutLock) -> io::Result<()>) -> Result<()> {

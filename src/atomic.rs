@@ -1,0 +1,245 @@
+//! Atomic file replacement: a reader sees the old contents or the new, never a mix, and a
+//! failure at any step leaves the old file as it was.
+
+use std::fs::{self, DirBuilder, File, Permissions};
+use std::io::{self, Write};
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// How many symbolic links `write` follows before giving up, as Linux does (ELOOP).
+const MAX_SYMLINKS: usize = 40;
+
+/// Replaces `path` with `contents`: temp file in the target's directory, write, fsync,
+/// rename, fsync the directory.
+///
+/// An existing file keeps its mode; a new file is created with `new_mode` (0600 for
+/// credentials); missing parent directories are created 0700. If `path` is a symbolic link,
+/// the link's final target is replaced and the link stays; a dangling link's target is
+/// created. The temp file has the final mode from its creation, so secrets are never
+/// readable by more users than the final file allows.
+pub fn write(path: &Path, contents: &[u8], new_mode: u32) -> io::Result<()> {
+    write_with(path, contents, new_mode, |_| Ok(()))
+}
+
+/// `write`, calling `before_rename` with the temp file's path once it is written and synced:
+/// tests use it to fail at the worst moment.
+fn write_with(
+    path: &Path,
+    contents: &[u8],
+    new_mode: u32,
+    before_rename: impl FnOnce(&Path) -> io::Result<()>,
+) -> io::Result<()> {
+    let target = resolve_symlinks(path)?;
+    let mode = match fs::metadata(&target) {
+        Ok(meta) => meta.permissions().mode() & 0o7777,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => new_mode,
+        Err(e) => return Err(e),
+    };
+    let dir = match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    DirBuilder::new().recursive(true).mode(0o700).create(&dir)?;
+    let name = target
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
+
+    // Created with at most `mode` (the umask may narrow it), then set exactly, before any byte.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{}.aws-mfa-", name.to_string_lossy()))
+        .suffix(".tmp")
+        .permissions(Permissions::from_mode(mode & 0o777))
+        .tempfile_in(&dir)?;
+    tmp.as_file()
+        .set_permissions(Permissions::from_mode(mode))?;
+    tmp.write_all(contents)?;
+    tmp.as_file().sync_all()?;
+    before_rename(tmp.path())?;
+    // On any error above or here the temp file is deleted when `tmp` (or the error) drops.
+    tmp.persist(&target).map_err(|e| e.error)?;
+    File::open(&dir)?.sync_all()
+}
+
+/// The file a path finally names: symbolic links in its last component followed, relative
+/// ones from the link's directory. A dangling link yields the path it points to.
+fn resolve_symlinks(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_SYMLINKS {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+            }
+            Ok(_) => return Ok(current),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(current),
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::other(format!(
+        "{}: too many levels of symbolic links",
+        path.display()
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    /// Names in `dir`, sorted: shows a leftover temp file.
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn replaces_contents_and_keeps_an_existing_mode() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, Permissions::from_mode(0o640)).unwrap();
+        write(&path, b"new", 0o600).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(mode(&path), 0o640);
+        assert_eq!(listing(tmp.path()), ["credentials"]);
+    }
+
+    #[test]
+    fn creates_a_new_file_with_the_new_mode_and_missing_dirs_private() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("home/.aws/credentials");
+        write(&path, b"[dev]\n", 0o600).unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"[dev]\n");
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&tmp.path().join("home/.aws")), 0o700);
+        assert_eq!(mode(&tmp.path().join("home")), 0o700);
+    }
+
+    #[test]
+    fn the_temp_file_has_the_final_mode_before_it_is_renamed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        let temp_mode = |path: &Path, new_mode| {
+            let mut seen = None;
+            write_with(path, b"secret", new_mode, |temp| {
+                assert_eq!(temp.parent(), path.parent(), "in the target's directory");
+                seen = Some(mode(temp));
+                Ok(())
+            })
+            .unwrap();
+            seen.unwrap()
+        };
+        assert_eq!(temp_mode(&path, 0o600), 0o600);
+        fs::set_permissions(&path, Permissions::from_mode(0o640)).unwrap();
+        assert_eq!(temp_mode(&path, 0o600), 0o640);
+        assert_eq!(mode(&path), 0o640);
+    }
+
+    #[test]
+    fn writes_through_a_symlink_and_keeps_the_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real_dir = tmp.path().join("dotfiles");
+        fs::create_dir(&real_dir).unwrap();
+        let real = real_dir.join("credentials");
+        fs::write(&real, "old").unwrap();
+        fs::set_permissions(&real, Permissions::from_mode(0o640)).unwrap();
+        // A relative link to a relative link: each resolved from its own directory.
+        let hop = tmp.path().join("hop");
+        symlink("dotfiles/credentials", &hop).unwrap();
+        let link = tmp.path().join("credentials");
+        symlink("hop", &link).unwrap();
+
+        write(&link, b"new", 0o600).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(fs::symlink_metadata(&hop).unwrap().file_type().is_symlink());
+        assert_eq!(fs::read(&real).unwrap(), b"new");
+        assert_eq!(mode(&real), 0o640);
+        assert_eq!(listing(&real_dir), ["credentials"]);
+    }
+
+    #[test]
+    fn a_dangling_symlink_gets_its_target_created() {
+        let tmp = tempfile::tempdir().unwrap();
+        let link = tmp.path().join("credentials");
+        symlink("store/credentials", &link).unwrap();
+        write(&link, b"new", 0o600).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        let real = tmp.path().join("store/credentials");
+        assert_eq!(fs::read(&real).unwrap(), b"new");
+        assert_eq!(mode(&real), 0o600);
+        assert_eq!(mode(&tmp.path().join("store")), 0o700);
+    }
+
+    #[test]
+    fn a_symlink_loop_is_an_error() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = tmp.path().join("a");
+        symlink("b", &a).unwrap();
+        symlink("a", tmp.path().join("b")).unwrap();
+        let err = write(&a, b"new", 0o600).unwrap_err();
+        assert!(err.to_string().contains("symbolic links"), "{err}");
+    }
+
+    #[test]
+    fn a_failure_before_the_rename_leaves_the_old_file_and_no_temp_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        fs::write(&path, "old\r\nbytes").unwrap();
+        let mut temp_seen = None;
+        let err = write_with(&path, b"new", 0o600, |temp| {
+            assert_eq!(fs::read(temp).unwrap(), b"new", "written and synced first");
+            temp_seen = Some(temp.to_path_buf());
+            Err(io::Error::other("injected"))
+        })
+        .unwrap_err();
+        assert_eq!(err.to_string(), "injected");
+        assert_eq!(fs::read(&path).unwrap(), b"old\r\nbytes");
+        assert!(!temp_seen.unwrap().exists());
+        assert_eq!(listing(tmp.path()), ["credentials"]);
+    }
+
+    #[test]
+    fn a_read_only_directory_is_an_error_and_the_old_file_stays() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("ro");
+        fs::create_dir(&dir).unwrap();
+        let path = dir.join("credentials");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&dir, Permissions::from_mode(0o500)).unwrap();
+        // Root ignores directory modes; the test then shows nothing and says why.
+        let probe = dir.join("probe");
+        if File::create(&probe).is_ok() {
+            fs::remove_file(&probe).unwrap();
+            fs::set_permissions(&dir, Permissions::from_mode(0o700)).unwrap();
+            eprintln!("skipped: this user can write into a read-only directory (root?)");
+            return;
+        }
+        let result = write(&path, b"new", 0o600);
+        fs::set_permissions(&dir, Permissions::from_mode(0o700)).unwrap();
+        let err = result.unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::PermissionDenied, "{err}");
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert_eq!(listing(&dir), ["credentials"]);
+    }
+}

@@ -1,0 +1,283 @@
+//! `--write-profile` and `--write-boto`: short-term credentials written into a section of
+//! the credentials file or of `~/.boto` (DESIGN.md §8), and the classic workflow's
+//! "is that section still valid?" check.
+
+use std::path::{Path, PathBuf};
+
+use crate::atomic;
+use crate::cache::Cache;
+use crate::cli::CredentialOpts;
+use crate::credentials::{Credentials, fresh_until, parse_rfc3339};
+use crate::error::{Error, Result, bail};
+use crate::ini::{Ini, Section};
+use crate::ini_edit;
+use crate::profile::{self, ResolvedProfile};
+use crate::provider::{self, Handover};
+
+/// The section `--write-profile` writes: its NAME, else the short-term section of the
+/// Python aws-mfa's naming (`[P]`, or `[P-SUFFIX]`).
+pub fn target_section(opts: &CredentialOpts, plan: &ResolvedProfile) -> Result<String> {
+    let section = match &opts.write_profile {
+        Some(Some(name)) => name.clone(),
+        _ => profile::short_term_section(&plan.profile, opts.short_term_suffix.as_deref()),
+    };
+    let long_term = profile::long_term_section(&plan.profile, opts.long_term_suffix.as_deref());
+    if section == plan.key_section || section == long_term {
+        bail!(
+            "[{section}] is where the long-term keys are, so the short-term credentials cannot go there; pick another section with --write-profile NAME or --short-term-suffix"
+        );
+    }
+    Ok(section)
+}
+
+/// The expiration of `[section]` when it holds short-term credentials for `plan` (the same
+/// role, or none) with more than `min_remaining` seconds left.
+pub fn valid_until(
+    credentials: &Ini,
+    section: &str,
+    plan: &ResolvedProfile,
+    min_remaining: u64,
+) -> Option<i64> {
+    let s = credentials.section(section)?;
+    s.get("aws_access_key_id")?;
+    s.get("aws_secret_access_key")?;
+    s.get("aws_session_token")?;
+    let expiration = parse_expiration(s.get("expiration")?)?;
+    let wanted = plan.role.as_ref().map(|r| r.arn.as_str());
+    (fresh_until(expiration, min_remaining) && written_role(s) == wanted).then_some(expiration)
+}
+
+/// The role a section's credentials are for, as aws-mfa and the Python aws-mfa write it.
+fn written_role(section: &Section) -> Option<&str> {
+    let assumed = section
+        .get("assumed_role")
+        .map(|v| v.eq_ignore_ascii_case("true"));
+    match (assumed, section.get("assumed_role_arn")) {
+        (Some(false), _) => None,
+        (_, arn) => arn,
+    }
+}
+
+/// RFC 3339, or the Python aws-mfa's `2026-11-23 18:30:00` (UTC).
+fn parse_expiration(text: &str) -> Option<i64> {
+    parse_rfc3339(text).or_else(|| {
+        let (date, time) = text.trim().split_once(' ')?;
+        parse_rfc3339(&format!("{date}T{time}Z"))
+    })
+}
+
+/// Refuses, before any code is asked for, a write that would be refused afterwards.
+pub fn check_requested(opts: &CredentialOpts, plan: &ResolvedProfile) -> Result<()> {
+    if opts.write_profile.is_some() {
+        let section = target_section(opts, plan)?;
+        check(&provider::credentials_path(&opts.files), &section)?;
+    }
+    if opts.write_boto {
+        check(&boto_path(), BOTO_SECTION)?;
+    }
+    Ok(())
+}
+
+/// Whether `[section]` of the file at `path` may be written.
+pub fn check(path: &Path, section: &str) -> Result<()> {
+    let text = read_text(path)?;
+    ini_edit::check_writable(&text, section).map_err(|e| refusal(e, path, section))
+}
+
+/// Writes what `--write-profile` and `--write-boto` ask for, after credentials were obtained.
+pub fn write_requested(
+    opts: &CredentialOpts,
+    plan: &ResolvedProfile,
+    handover: &Handover,
+) -> Result<()> {
+    if opts.write_profile.is_some() {
+        let section = target_section(opts, plan)?;
+        write_profile(
+            &provider::credentials_path(&opts.files),
+            &section,
+            plan,
+            handover,
+        )?;
+    }
+    if opts.write_boto {
+        write_boto(&boto_path(), handover)?;
+    }
+    Ok(())
+}
+
+/// `[section]` of the credentials file: the keys the AWS SDKs, boto and the Python aws-mfa read.
+pub fn write_profile(
+    path: &Path,
+    section: &str,
+    plan: &ResolvedProfile,
+    handover: &Handover,
+) -> Result<()> {
+    let c = &handover.credentials;
+    let expiration = c.expiration_rfc3339();
+    let role = plan.role.as_ref().map(|r| r.arn.as_str());
+    let mut entries = vec![
+        ("aws_access_key_id", c.access_key_id.as_str()),
+        ("aws_secret_access_key", c.secret_access_key.as_str()),
+        ("aws_session_token", c.session_token.as_str()),
+        ("aws_security_token", c.session_token.as_str()),
+        ("expiration", expiration.as_str()),
+        (
+            "assumed_role",
+            if role.is_some() { "True" } else { "False" },
+        ),
+    ];
+    if let Some(arn) = role {
+        entries.push(("assumed_role_arn", arn));
+    }
+    edit(path, section, &entries, c)
+}
+
+/// `[Credentials]` of `~/.boto`, as boto 2 reads it.
+pub fn write_boto(path: &Path, handover: &Handover) -> Result<()> {
+    let c = &handover.credentials;
+    let entries = [
+        ("aws_access_key_id", c.access_key_id.as_str()),
+        ("aws_secret_access_key", c.secret_access_key.as_str()),
+        ("aws_security_token", c.session_token.as_str()),
+    ];
+    edit(path, BOTO_SECTION, &entries, c)
+}
+
+const BOTO_SECTION: &str = "Credentials";
+
+/// `$BOTO_CONFIG`, else `~/.boto`.
+pub fn boto_path() -> PathBuf {
+    std::env::var_os("BOTO_CONFIG")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dirs::home_dir().unwrap_or_default().join(".boto"))
+}
+
+/// Read, edit one section, replace atomically; under a lock so parallel runs edit in turn.
+fn edit(path: &Path, section: &str, entries: &[(&str, &str)], c: &Credentials) -> Result<()> {
+    let _lock = Cache::locate()?.lock_file_edits(path)?;
+    let text = read_text(path)?;
+    // The same credentials are there already (a cache hit): leave the file alone.
+    let current = Ini::parse(&text);
+    let same = current.section(section).is_some_and(|s| {
+        let token = s
+            .get("aws_session_token")
+            .or_else(|| s.get("aws_security_token"));
+        s.get("aws_access_key_id") == Some(c.access_key_id.as_str())
+            && token == Some(c.session_token.as_str())
+            && s.get(ini_edit::MARKER_KEY) == Some(ini_edit::MARKER_VALUE)
+    });
+    if same {
+        return Ok(());
+    }
+    let edited =
+        ini_edit::set_section(&text, section, entries).map_err(|e| refusal(e, path, section))?;
+    atomic::write(path, edited.as_bytes(), 0o600)
+        .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))
+}
+
+/// A missing file reads as empty; one that is not UTF-8 text is not edited.
+fn read_text(path: &Path) -> Result<String> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
+            Error::new(format!(
+                "{} is not UTF-8 text, so aws-mfa will not edit it",
+                path.display()
+            ))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(String::new()),
+        Err(e) => bail!("cannot read {}: {e}", path.display()),
+    }
+}
+
+fn refusal(e: ini_edit::EditError, path: &Path, section: &str) -> Error {
+    match e {
+        // ~/.boto has one place for credentials, so another section would not help.
+        ini_edit::EditError::LongTermKeys { .. } if section == BOTO_SECTION => Error::new(format!(
+            "[{BOTO_SECTION}] of {} holds long-term keys, so aws-mfa will not overwrite it; move them to ~/.aws/credentials first, or leave out --write-boto",
+            path.display()
+        )),
+        e => Error::new(format!("{e} (in {})", path.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::now;
+    use crate::profile::RolePlan;
+
+    fn plan(role: Option<&str>) -> ResolvedProfile {
+        ResolvedProfile {
+            profile: "dev".into(),
+            key_section: "dev-long-term".into(),
+            access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
+            secret_access_key: "secret".into(),
+            device: None,
+            mfa_process: None,
+            session_duration: 43_200,
+            role: role.map(|arn| RolePlan {
+                arn: arn.into(),
+                session_name: "alice".into(),
+                external_id: None,
+                duration: 3600,
+                direct: false,
+            }),
+            region: None,
+            sts_region: "us-east-1".into(),
+            endpoint_url: None,
+            iam_endpoint_url: None,
+        }
+    }
+
+    fn section(expiration: &str, extra: &str) -> Ini {
+        Ini::parse(&format!(
+            "[dev]\naws_access_key_id = ASIA\naws_secret_access_key = s\naws_session_token = t\nexpiration = {expiration}\n{extra}"
+        ))
+    }
+
+    #[test]
+    fn a_section_is_valid_for_the_same_role_with_time_left() {
+        let later = crate::credentials::rfc3339(now() + 3600);
+        let ini = section(&later, "assumed_role = False\n");
+        assert!(valid_until(&ini, "dev", &plan(None), 300).is_some());
+        assert!(
+            valid_until(&ini, "dev", &plan(None), 4000).is_none(),
+            "margin"
+        );
+        assert!(valid_until(&ini, "dev", &plan(Some("arn:aws:iam::1:role/A")), 300).is_none());
+        let ini = section(
+            &later,
+            "assumed_role = True\nassumed_role_arn = arn:aws:iam::1:role/A\n",
+        );
+        assert!(valid_until(&ini, "dev", &plan(Some("arn:aws:iam::1:role/A")), 300).is_some());
+        assert!(valid_until(&ini, "dev", &plan(Some("arn:aws:iam::1:role/B")), 300).is_none());
+        assert!(valid_until(&ini, "dev", &plan(None), 300).is_none());
+        let earlier = crate::credentials::rfc3339(now() - 60);
+        assert!(valid_until(&section(&earlier, ""), "dev", &plan(None), 0).is_none());
+    }
+
+    #[test]
+    fn the_python_aws_mfa_expiration_format_is_read() {
+        assert_eq!(parse_expiration("2026-11-23 18:30:00"), Some(1_795_458_600));
+        assert_eq!(
+            parse_expiration("2026-11-23T18:30:00Z"),
+            Some(1_795_458_600)
+        );
+        assert_eq!(parse_expiration("soon"), None);
+    }
+
+    #[test]
+    fn the_short_term_section_never_is_the_long_term_one() {
+        let mut opts = CredentialOpts::default();
+        assert_eq!(target_section(&opts, &plan(None)).unwrap(), "dev");
+        opts.short_term_suffix = Some("short".into());
+        assert_eq!(target_section(&opts, &plan(None)).unwrap(), "dev-short");
+        opts.write_profile = Some(Some("dev-long-term".into()));
+        let err = target_section(&opts, &plan(None)).unwrap_err().to_string();
+        assert!(
+            err.contains("[dev-long-term] is where the long-term keys are"),
+            "{err}"
+        );
+    }
+}
