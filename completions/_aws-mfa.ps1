@@ -39,6 +39,8 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             [CompletionResult]::new('--write-profile', '--write-profile', [CompletionResultType]::ParameterName, 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])')
             [CompletionResult]::new('--short-term-suffix', '--short-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)')
             [CompletionResult]::new('--min-remaining', '--min-remaining', [CompletionResultType]::ParameterName, 'Cached credentials with less than this many seconds left are renewed')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached credentials and ask STS again')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Ignore cached credentials and ask STS again')
             [CompletionResult]::new('--no-session', '--no-session', [CompletionResultType]::ParameterName, 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)')
@@ -82,6 +84,8 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             [CompletionResult]::new('--no-session', '--no-session', [CompletionResultType]::ParameterName, 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)')
             [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)')
             [CompletionResult]::new('--write-boto', '--write-boto', [CompletionResultType]::ParameterName, 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -111,6 +115,8 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             [CompletionResult]::new('--no-session', '--no-session', [CompletionResultType]::ParameterName, 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)')
             [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)')
             [CompletionResult]::new('--write-boto', '--write-boto', [CompletionResultType]::ParameterName, 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -139,6 +145,8 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             [CompletionResult]::new('--no-session', '--no-session', [CompletionResultType]::ParameterName, 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)')
             [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)')
             [CompletionResult]::new('--write-boto', '--write-boto', [CompletionResultType]::ParameterName, 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -149,6 +157,8 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Print profile names only, one per line (for completions)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -160,16 +170,22 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
             [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
             [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Delete every cached entry')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'aws-mfa;init' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'aws-mfa;completions' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break

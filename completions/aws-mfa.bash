@@ -71,7 +71,7 @@ _aws__mfa() {
 
     case "${cmd}" in
         aws__mfa)
-            opts="-p -h -V --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --help --version exec env credential-process list clear init completions help"
+            opts="-v -p -h -V --verbose --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --help --version exec env credential-process list clear init completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -157,7 +157,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__clear)
-            opts="-p -h --profile --all --config-file --creds-file --credentials-file --help"
+            opts="-p -v -h --profile --all --config-file --creds-file --credentials-file --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -191,7 +191,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__completions)
-            opts="-h --help bash elvish fish powershell zsh"
+            opts="-v -h --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,7 +205,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__credential__subcmd__process)
-            opts="-p -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --help"
+            opts="-p -v -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -291,7 +291,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__env)
-            opts="-p -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --format --help"
+            opts="-p -v -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --format --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -381,7 +381,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__exec)
-            opts="-p -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --help"
+            opts="-p -v -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -593,7 +593,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__init)
-            opts="-h --help bash zsh fish powershell"
+            opts="-v -h --verbose --help bash zsh fish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -607,7 +607,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__list)
-            opts="-h --config-file --creds-file --credentials-file --json --names --help"
+            opts="-v -h --config-file --creds-file --credentials-file --json --names --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

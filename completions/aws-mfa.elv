@@ -36,6 +36,8 @@ set edit:completion:arg-completer[aws-mfa] = {|@words|
             cand --write-profile 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])'
             cand --short-term-suffix 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)'
             cand --min-remaining 'Cached credentials with less than this many seconds left are renewed'
+            cand -v 'Say on stderr what is read, found and asked (never a secret)'
+            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
             cand --refresh 'Ignore cached credentials and ask STS again'
             cand --force 'Ignore cached credentials and ask STS again'
             cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
@@ -78,6 +80,8 @@ set edit:completion:arg-completer[aws-mfa] = {|@words|
             cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
             cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
             cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+            cand -v 'Say on stderr what is read, found and asked (never a secret)'
+            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -106,6 +110,8 @@ set edit:completion:arg-completer[aws-mfa] = {|@words|
             cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
             cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
             cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+            cand -v 'Say on stderr what is read, found and asked (never a secret)'
+            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -133,6 +139,8 @@ set edit:completion:arg-completer[aws-mfa] = {|@words|
             cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
             cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
             cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+            cand -v 'Say on stderr what is read, found and asked (never a secret)'
+            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -142,6 +150,8 @@ set edit:completion:arg-completer[aws-mfa] = {|@words|
             cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
             cand --json 'Print JSON instead of a table'
             cand --names 'Print profile names only, one per line (for completions)'
+            cand -v 'Say on stderr what is read, found and asked (never a secret)'
+            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -152,14 +162,20 @@ set edit:completion:arg-completer[aws-mfa] = {|@words|
             cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
             cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
             cand --all 'Delete every cached entry'
+            cand -v 'Say on stderr what is read, found and asked (never a secret)'
+            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'aws-mfa;init'= {
+            cand -v 'Say on stderr what is read, found and asked (never a secret)'
+            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'aws-mfa;completions'= {
+            cand -v 'Say on stderr what is read, found and asked (never a secret)'
+            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

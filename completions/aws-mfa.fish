@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_aws_mfa_global_optspecs
-    string join \n p/profile= device= token-code= duration= assume-role= role-session-name= external-id= region= source-profile= long-term-suffix= config-file= credentials-file= refresh no-session no-prompt write-profile= short-term-suffix= write-boto min-remaining= h/help V/version
+    string join \n v/verbose p/profile= device= token-code= duration= assume-role= role-session-name= external-id= region= source-profile= long-term-suffix= config-file= credentials-file= refresh no-session no-prompt write-profile= short-term-suffix= write-boto min-remaining= h/help V/version
 end
 
 function __fish_aws_mfa_needs_command
@@ -39,6 +39,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l credentials-file -l cre
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l write-profile -d 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l short-term-suffix -d 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l min-remaining -d 'Cached credentials with less than this many seconds left are renewed' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l refresh -l force -d 'Ignore cached credentials and ask STS again'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l no-prompt -d 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
@@ -72,6 +73,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l refresh -l forc
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l no-prompt -d 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l write-boto -d 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s p -l profile -d 'Profile to use' -r -f -a "(aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
@@ -99,6 +101,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l refresh -l force
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l no-prompt -d 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l write-boto -d 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s p -l profile -d 'Profile to use' -r -f -a "(aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
@@ -119,18 +122,23 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l no-prompt -d 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l write-boto -d 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -l json -d 'Print JSON instead of a table'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -l names -d 'Print profile names only, one per line (for completions)'
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand clear" -s p -l profile -d 'Delete the credentials this profile uses (a role profile: its role session)' -r -f -a "(aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand clear" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand clear" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand clear" -l all -d 'Delete every cached entry'
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand clear" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand clear" -s h -l help -d 'Print help'
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand init" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand init" -s h -l help -d 'Print help'
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand completions" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand help; and not __fish_seen_subcommand_from exec env credential-process list clear init completions help" -f -a "exec" -d 'Run a command with short-term credentials in its environment'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand help; and not __fish_seen_subcommand_from exec env credential-process list clear init completions help" -f -a "env" -d 'Print shell statements that set short-term credentials (for eval)'

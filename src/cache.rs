@@ -127,6 +127,11 @@ impl Cache {
         }
     }
 
+    /// Where an entry is kept (for messages).
+    pub fn entry_path(&self, id: &EntryId) -> PathBuf {
+        self.path(id, "json")
+    }
+
     fn path(&self, id: &EntryId, extension: &str) -> PathBuf {
         self.dir.join(format!("{}.{extension}", id.file_stem()))
     }

@@ -13,16 +13,44 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "Turns long-term AWS keys plus a one-time MFA code into short-term STS credentials, \
                   caches them privately, and hands them to a command, a shell or an AWS SDK.\n\n\
                   With no command, works like the Python aws-mfa: reads [PROFILE-long-term] and \
-                  writes the short-term credentials into [PROFILE] of the credentials file.",
-    args_conflicts_with_subcommands = true
+                  writes the short-term credentials into [PROFILE] of the credentials file."
 )]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    /// Say on stderr what is read, found and asked (never a secret).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
     /// Options of the classic workflow (no command).
     #[command(flatten)]
     pub classic: CredentialOpts,
+}
+
+impl Cli {
+    /// Parses the command line. The classic workflow's options belong to no command, so
+    /// `aws-mfa -p dev exec …` is refused rather than silently ignoring `-p`.
+    pub fn parse_checked() -> Self {
+        use clap::{CommandFactory, FromArgMatches, error::ErrorKind, parser::ValueSource};
+        let matches = Self::command().get_matches();
+        let cli = Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        if let Some((name, _)) = matches.subcommand() {
+            let misplaced = matches.ids().find(|id| {
+                id.as_str() != "verbose"
+                    && matches.value_source(id.as_str()) == Some(ValueSource::CommandLine)
+            });
+            if let Some(id) = misplaced {
+                Self::command()
+                    .error(
+                        ErrorKind::ArgumentConflict,
+                        format!("options go after the command: aws-mfa {name} --{id} …"),
+                    )
+                    .exit();
+            }
+        }
+        cli
+    }
 }
 
 #[derive(Debug, Subcommand)]

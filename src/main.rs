@@ -8,6 +8,7 @@ mod credentials;
 mod error;
 mod ini;
 mod ini_edit;
+mod log;
 mod mfa;
 mod profile;
 mod provider;
@@ -15,12 +16,13 @@ mod render;
 mod sts;
 mod write_profile;
 
-use clap::Parser;
-
 use crate::cli::{Cli, Command};
 
 fn main() {
-    let cli = Cli::parse();
+    let cli = Cli::parse_checked();
+    if cli.verbose {
+        log::enable();
+    }
     let result = match &cli.command {
         None => cmd::classic::run(&cli.classic),
         Some(Command::Exec { opts, command }) => cmd::exec::run(opts, command),

@@ -10,6 +10,7 @@ use crate::cli::{CredentialOpts, FileOpts};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::ini::Ini;
+use crate::log::debug;
 use crate::mfa::{self, MfaSource};
 use crate::profile::{self, Files, ResolvedProfile};
 use crate::sts::{SigningKeys, Sts};
@@ -28,6 +29,16 @@ pub fn plan(opts: &CredentialOpts) -> Result<(Files, ResolvedProfile)> {
     mfa::check_given(opts.token_code.as_deref())?;
     let files = read_files(&opts.files)?;
     let plan = profile::resolve(&files, opts, &|name| std::env::var(name).ok())?;
+    debug!(
+        "profile '{}': long-term keys from [{}] (access key {}), device {}, role {}, region {}, STS endpoint {}",
+        plan.profile,
+        plan.key_section,
+        plan.access_key_id,
+        plan.device.as_deref().unwrap_or("(ask IAM)"),
+        plan.role.as_ref().map_or("none", |r| r.arn.as_str()),
+        plan.region.as_deref().unwrap_or("(none)"),
+        plan.endpoint_url.as_deref().unwrap_or("(regional)")
+    );
     Ok((files, plan))
 }
 
@@ -86,6 +97,11 @@ pub fn read_files(opts: &FileOpts) -> Result<Files> {
         .clone()
         .unwrap_or_else(|| aws_dir().join("config"));
     let credentials_path = credentials_path(opts);
+    debug!(
+        "reading {} and {}",
+        config_path.display(),
+        credentials_path.display()
+    );
     Ok(Files {
         config: read_ini(&config_path)?,
         credentials: read_ini(&credentials_path)?,
@@ -190,14 +206,26 @@ impl Provider<'_> {
             };
             entry.filter(|c| c.is_fresh(self.min_remaining))
         };
+        let hit = |c: Credentials| {
+            debug!(
+                "cache hit {}: valid until {}",
+                self.cache.entry_path(id).display(),
+                c.expiration_rfc3339()
+            );
+            Ok(c)
+        };
         if let Some(c) = cached() {
-            return Ok(c);
+            return hit(c);
         }
         let _lock = self.cache.lock(id)?;
         // Another aws-mfa may have obtained them while this one waited for the lock.
         if let Some(c) = cached() {
-            return Ok(c);
+            return hit(c);
         }
+        debug!(
+            "no fresh cache entry at {}; asking STS",
+            self.cache.entry_path(id).display()
+        );
         let credentials = fetch()?;
         self.cache.store(id, &self.plan.profile, &credentials)?;
         Ok(credentials)

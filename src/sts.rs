@@ -16,6 +16,7 @@ use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
+use crate::log::debug;
 use crate::profile::RolePlan;
 
 /// The keys a call is signed with, and where they came from (for messages).
@@ -84,6 +85,10 @@ impl Sts {
             access_key_id: keys.access_key_id,
             origin: keys.origin,
         };
+        debug!(
+            "STS GetSessionToken at {} with device {device} for {duration} s, signed by {}",
+            self.place, keys.origin
+        );
         let call = self
             .client(keys)
             .get_session_token()
@@ -112,6 +117,18 @@ impl Sts {
             access_key_id: keys.access_key_id,
             origin: keys.origin,
         };
+        debug!(
+            "STS AssumeRole {} as '{}' at {} for {duration} s, signed by {}{}",
+            role.arn,
+            role.session_name,
+            self.place,
+            keys.origin,
+            if mfa.is_some() {
+                " with an MFA code"
+            } else {
+                ""
+            }
+        );
         let mut call = self
             .client(keys)
             .assume_role()
@@ -154,6 +171,7 @@ impl Sts {
             )));
         };
         let user = user_path.rsplit('/').next().unwrap_or(user_path);
+        debug!("no MFA device configured; asking IAM for those of user {user}");
 
         let mut config = aws_sdk_iam::Config::builder()
             .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())

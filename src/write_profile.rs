@@ -11,6 +11,7 @@ use crate::credentials::{Credentials, fresh_until, parse_rfc3339};
 use crate::error::{Error, Result, bail};
 use crate::ini::{Ini, Section};
 use crate::ini_edit;
+use crate::log::debug;
 use crate::profile::{self, ResolvedProfile};
 use crate::provider::{self, Handover};
 
@@ -168,12 +169,18 @@ fn edit(path: &Path, section: &str, entries: &[(&str, &str)], c: &Credentials) -
             && s.get(ini_edit::MARKER_KEY) == Some(ini_edit::MARKER_VALUE)
     });
     if same {
+        debug!(
+            "[{section}] of {} holds these credentials already",
+            path.display()
+        );
         return Ok(());
     }
     let edited =
         ini_edit::set_section(&text, section, entries).map_err(|e| refusal(e, path, section))?;
     atomic::write(path, edited.as_bytes(), 0o600)
-        .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))
+        .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?;
+    debug!("wrote [{section}] of {}", path.display());
+    Ok(())
 }
 
 /// A missing file reads as empty; one that is not UTF-8 text is not edited.

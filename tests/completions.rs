@@ -155,8 +155,9 @@ fn fish_completes_subcommands_and_profiles() {
 }
 
 /// zsh completes only inside its line editor, so an interactive zsh runs under `zpty`;
-/// `compadd` is wrapped to record what the completion system offers, then a marker
-/// command is typed after TAB and read back, which is the synchronisation.
+/// `compadd` is wrapped to record what the completion system offers. Keys are typed only
+/// once the prompt shows (the line editor is reading), and a marker command typed after
+/// TAB is read back: that is the synchronisation.
 fn zsh_complete(sb: &Sandbox, typed: &str) -> (Run, Vec<String>) {
     let out = sb.root.join(format!("zsh-offers-{}", typed.len()));
     let inner = format!(
@@ -180,6 +181,7 @@ compadd() {{
 zpty -b z 'zsh -f -i'
 zpty -w z 'source {init}; print READY-$((40+2))'
 zpty -r z line '*READY-42*' || exit 4
+zpty -r z line '*> ' || exit 6
 zpty -w -n z $'{typed}\t'
 zpty -w z $'\x15print DONE-$((40+2))'
 zpty -r z line '*DONE-42*' || exit 5
