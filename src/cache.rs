@@ -3,7 +3,7 @@
 
 use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
 use std::io::Read;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -138,8 +138,20 @@ impl Cache {
 
     /// Cached credentials for `id`, if a trusted entry exists (fresh or not: the caller decides).
     pub fn load(&self, id: &EntryId) -> Option<Credentials> {
+        if self.dir_problem().is_some() {
+            return None; // obtaining credentials will say what is wrong
+        }
         let path = self.path(id, "json");
-        let mut file = File::open(&path).ok()?;
+        let opened = open_private(&path);
+        if let Err(e) = &opened
+            && e.raw_os_error() == Some(libc::ELOOP)
+        {
+            eprintln!(
+                "aws-mfa: note: cache file {} is a symbolic link; it will be replaced",
+                path.display()
+            );
+        }
+        let mut file = opened.ok()?;
         match read_entry(&mut file, id) {
             Ok(credentials) => Some(credentials),
             Err(why) => {
@@ -179,6 +191,7 @@ impl Cache {
             .truncate(false)
             .write(true)
             .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
             .open(&path)
             .map_err(|e| io_error("open the cache lock", &path, e))?;
         match file.try_lock() {
@@ -214,16 +227,16 @@ impl Cache {
 
     /// Atomic replace (temp file in the same directory, fsync, rename), mode 0600.
     fn write_private(&self, path: &Path, body: &[u8]) -> Result<()> {
-        atomic::write(path, body, 0o600).map_err(|e| io_error("write the cache file", path, e))
+        atomic::write_private(path, body).map_err(|e| io_error("write the cache file", path, e))
     }
 
     /// The MFA device found through IAM for a long-term key, remembered so that a cache
     /// hit needs no network.
     pub fn remembered_device(&self, access_key_id: &str) -> Option<String> {
         let path = self.device_path(access_key_id);
-        let mut file = File::open(path).ok()?;
+        let mut file = open_private(&path).ok()?;
         let meta = file.metadata().ok()?;
-        if meta.permissions().mode() & 0o022 != 0 {
+        if meta.uid() != euid() || meta.permissions().mode() & 0o022 != 0 {
             return None; // someone else could have pointed it at their device
         }
         let mut text = String::new();
@@ -285,13 +298,20 @@ impl Cache {
         Ok(removed)
     }
 
+    /// Creates the directory (0700) if need be and refuses one that others control.
     fn ensure_dir(&self) -> Result<()> {
         DirBuilder::new()
             .recursive(true)
             .mode(0o700)
             .create(&self.dir)
             .map_err(|e| io_error("create the cache directory", &self.dir, e))?;
-        let meta = fs::metadata(&self.dir)
+        if let Some(problem) = self.dir_problem() {
+            return Err(Error::new(format!(
+                "the cache directory {} {problem}, so aws-mfa will not keep credentials there; remove it or set AWS_MFA_CACHE_DIR to a private directory",
+                self.dir.display()
+            )));
+        }
+        let meta = fs::symlink_metadata(&self.dir)
             .map_err(|e| io_error("read the cache directory", &self.dir, e))?;
         if meta.permissions().mode() & 0o077 != 0 {
             fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))
@@ -299,11 +319,42 @@ impl Cache {
         }
         Ok(())
     }
+
+    /// Why the directory cannot be trusted with secrets, if it cannot: a link that could
+    /// point anywhere, another user's directory, or one others may write into.
+    fn dir_problem(&self) -> Option<&'static str> {
+        let meta = fs::symlink_metadata(&self.dir).ok()?;
+        if meta.file_type().is_symlink() {
+            Some("is a symbolic link")
+        } else if !meta.is_dir() {
+            Some("is not a directory")
+        } else if meta.uid() != euid() {
+            Some("belongs to another user")
+        } else {
+            None
+        }
+    }
+}
+
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+/// Opens one of aws-mfa's files for reading, refusing a symbolic link in its place.
+fn open_private(path: &Path) -> std::io::Result<File> {
+    OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(path)
 }
 
 /// Reads and checks one entry; the error says why it is not trusted.
 fn read_entry(file: &mut File, id: &EntryId) -> Result<Credentials, &'static str> {
     let meta = file.metadata().map_err(|_| "cannot be read")?;
+    if meta.uid() != euid() {
+        return Err("belongs to another user");
+    }
     if meta.permissions().mode() & 0o077 != 0 {
         return Err("is readable or writable by others");
     }
@@ -410,6 +461,78 @@ mod tests {
         assert!(
             tmp.path().join("notes.txt").exists(),
             "only aws-mfa's files go"
+        );
+    }
+
+    #[test]
+    fn a_symlink_in_place_of_an_entry_is_neither_read_nor_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::new(tmp.path().join("c"));
+        cache.store(&id(), "dev", &creds(now() + 3600)).unwrap();
+        let elsewhere = tmp.path().join("elsewhere.json");
+        fs::copy(cache.entry_path(&id()), &elsewhere).unwrap();
+        fs::set_permissions(&elsewhere, fs::Permissions::from_mode(0o600)).unwrap();
+        fs::remove_file(cache.entry_path(&id())).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, cache.entry_path(&id())).unwrap();
+        assert_eq!(cache.load(&id()), None, "read through a link");
+        let before = fs::read(&elsewhere).unwrap();
+        cache.store(&id(), "dev", &creds(now() + 7200)).unwrap();
+        assert_eq!(
+            fs::read(&elsewhere).unwrap(),
+            before,
+            "wrote through a link"
+        );
+        let meta = fs::symlink_metadata(cache.entry_path(&id())).unwrap();
+        assert!(meta.is_file() && !meta.file_type().is_symlink());
+    }
+
+    #[test]
+    fn a_cache_directory_others_control_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let real = tmp.path().join("real");
+        fs::create_dir(&real).unwrap();
+        let link = tmp.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let err = Cache::new(link)
+            .store(&id(), "dev", &creds(now() + 3600))
+            .unwrap_err();
+        assert!(err.to_string().contains("is a symbolic link"), "{err}");
+        assert_eq!(
+            fs::read_dir(&real).unwrap().count(),
+            0,
+            "wrote into the link's target"
+        );
+
+        // Another user's directory, or a file of another user's: chown to nobody.
+        {
+            let theirs = tmp.path().join("theirs");
+            fs::create_dir(&theirs).unwrap();
+            std::os::unix::fs::chown(&theirs, Some(65534), Some(65534))
+                .expect("this test gives a directory to another user, which needs root");
+            let err = Cache::new(theirs)
+                .store(&id(), "dev", &creds(now() + 3600))
+                .unwrap_err();
+            assert!(err.to_string().contains("belongs to another user"), "{err}");
+
+            let cache = Cache::new(tmp.path().join("mine"));
+            cache.store(&id(), "dev", &creds(now() + 3600)).unwrap();
+            std::os::unix::fs::chown(cache.entry_path(&id()), Some(65534), None).unwrap();
+            assert_eq!(cache.load(&id()), None, "trusted another user's file");
+        }
+    }
+
+    #[test]
+    fn a_cache_directory_open_to_others_is_made_private() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("c");
+        fs::create_dir(&dir).unwrap();
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
+        Cache::new(dir.clone())
+            .store(&id(), "dev", &creds(now() + 3600))
+            .unwrap();
+        assert_eq!(
+            fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
+            0o700
         );
     }
 
