@@ -62,8 +62,8 @@ fn replace(
 
     // Created with at most `mode` (the umask may narrow it), then set exactly, before any byte.
     let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}.aws-mfa-", name.to_string_lossy()))
-        .suffix(".tmp")
+        .prefix(&temp_prefix(name))
+        .suffix(TEMP_SUFFIX)
         .permissions(Permissions::from_mode(mode & 0o777))
         .tempfile_in(&dir)?;
     tmp.as_file()
@@ -74,6 +74,45 @@ fn replace(
     // On any error above or here the temp file is deleted when `tmp` (or the error) drops.
     tmp.persist(target).map_err(|e| e.error)?;
     File::open(&dir)?.sync_all()
+}
+
+const TEMP_SUFFIX: &str = ".tmp";
+
+fn temp_prefix(name: &std::ffi::OsStr) -> String {
+    format!(".{}.aws-mfa-", name.to_string_lossy())
+}
+
+/// Whether a file name is one of the temporary files `write` makes.
+pub fn is_temp_name(name: &str) -> bool {
+    name.starts_with('.') && name.contains(".aws-mfa-") && name.ends_with(TEMP_SUFFIX)
+}
+
+/// Deletes the temporary files a killed writer left beside `path` (they may hold secrets).
+/// Call it while holding the lock that serialises writers of `path`.
+pub fn remove_leftovers(path: &Path) -> io::Result<()> {
+    let target = resolve_symlinks(path)?;
+    let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
+        return Ok(());
+    };
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let prefix = temp_prefix(name);
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if file_name.starts_with(&prefix) && file_name.ends_with(TEMP_SUFFIX) {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
 }
 
 /// The file a path finally names: symbolic links in its last component followed, relative
@@ -205,6 +244,27 @@ mod tests {
         assert_eq!(fs::read(&real).unwrap(), b"new");
         assert_eq!(mode(&real), 0o600);
         assert_eq!(mode(&tmp.path().join("store")), 0o700);
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_writer_are_removed_and_nothing_else() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        fs::write(&path, "old").unwrap();
+        let leftover = tmp.path().join(".credentials.aws-mfa-Ab12Cd.tmp");
+        fs::write(&leftover, "secret").unwrap();
+        fs::write(
+            tmp.path().join(".config.aws-mfa-Ab12Cd.tmp"),
+            "other file's",
+        )
+        .unwrap();
+        fs::write(tmp.path().join("notes.tmp"), "mine").unwrap();
+        remove_leftovers(&path).unwrap();
+        assert_eq!(
+            listing(tmp.path()),
+            [".config.aws-mfa-Ab12Cd.tmp", "credentials", "notes.tmp"]
+        );
+        assert!(is_temp_name(".credentials.aws-mfa-Ab12Cd.tmp") && !is_temp_name("notes.tmp"));
     }
 
     #[test]

@@ -225,9 +225,12 @@ impl Cache {
         self.write_private(&self.path(id, "json"), &body)
     }
 
-    /// Atomic replace (temp file in the same directory, fsync, rename), mode 0600.
+    /// Atomic replace (temp file in the same directory, fsync, rename), mode 0600; first
+    /// removes what a killed writer of the same file left (the caller holds its lock).
     fn write_private(&self, path: &Path, body: &[u8]) -> Result<()> {
-        atomic::write_private(path, body).map_err(|e| io_error("write the cache file", path, e))
+        atomic::remove_leftovers(path)
+            .and_then(|()| atomic::write_private(path, body))
+            .map_err(|e| io_error("write the cache file", path, e))
     }
 
     /// The MFA device found through IAM for a long-term key, remembered so that a cache
@@ -247,10 +250,10 @@ impl Cache {
 
     pub fn remember_device(&self, access_key_id: &str, device: &str) -> Result<()> {
         self.ensure_dir()?;
-        self.write_private(
-            &self.device_path(access_key_id),
-            format!("{device}\n").as_bytes(),
-        )
+        // Not under a lock (parallel discoveries write the same answer), so no tidying here.
+        let path = self.device_path(access_key_id);
+        atomic::write_private(&path, format!("{device}\n").as_bytes())
+            .map_err(|e| io_error("write", &path, e))
     }
 
     fn device_path(&self, access_key_id: &str) -> PathBuf {
@@ -288,7 +291,7 @@ impl Cache {
             let is_entry = name.strip_suffix(".json").is_some_and(|stem| {
                 stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit())
             });
-            if !is_entry && !name.starts_with(".entry-") {
+            if !is_entry && !atomic::is_temp_name(&name) {
                 continue;
             }
             let path = entry.path();

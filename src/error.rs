@@ -30,20 +30,34 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // One line, whatever a file name or an AWS message brought in.
-        for (i, line) in self
+        // One line, whatever a file name, a profile name or an AWS message brought in: line
+        // breaks become spaces and other control characters are shown escaped, never sent
+        // raw to the terminal.
+        let mut words = self
             .message
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .enumerate()
-        {
-            if i > 0 {
-                f.write_str(" ")?;
-            }
-            f.write_str(line.trim())?;
+            .split(['\n', '\r'])
+            .map(str::trim)
+            .filter(|l| !l.is_empty());
+        if let Some(first) = words.next() {
+            write_escaped(f, first)?;
+        }
+        for line in words {
+            f.write_str(" ")?;
+            write_escaped(f, line)?;
         }
         Ok(())
     }
+}
+
+fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
+    for c in text.chars() {
+        if c.is_control() {
+            write!(f, "{}", c.escape_default())?;
+        } else {
+            write!(f, "{c}")?;
+        }
+    }
+    Ok(())
 }
 
 impl std::error::Error for Error {}
@@ -55,3 +69,18 @@ macro_rules! bail {
     };
 }
 pub(crate) use bail;
+
+#[cfg(test)]
+mod tests {
+    use super::Error;
+
+    #[test]
+    fn messages_are_one_line_without_raw_control_characters() {
+        let e = Error::new("profile 'a\rb\x1b[2J' is missing\nsecond line\r\n");
+        assert_eq!(
+            e.to_string(),
+            "profile 'a b\\u{1b}[2J' is missing second line"
+        );
+        assert_eq!(Error::new("tab\there").to_string(), "tab\\there");
+    }
+}

@@ -9,12 +9,13 @@
 use std::time::Duration;
 
 use aws_sdk_sts::Client;
+use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::config::retry::RetryConfig;
 use aws_sdk_sts::config::timeout::TimeoutConfig;
 use aws_sdk_sts::config::{BehaviorVersion, Region};
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, now};
 use crate::error::{Error, Result};
 use crate::log::debug;
 use crate::profile::RolePlan;
@@ -97,7 +98,7 @@ impl Sts {
             .duration_seconds(duration as i32)
             .send();
         match self.runtime.block_on(call) {
-            Ok(out) => convert(out.credentials()),
+            Ok(out) => self.convert(out.credentials()),
             Err(e) => Err(self.translate(e, &context)),
         }
     }
@@ -140,7 +141,7 @@ impl Sts {
             call = call.serial_number(device).token_code(code);
         }
         match self.runtime.block_on(call.send()) {
-            Ok(out) => convert(out.credentials()),
+            Ok(out) => self.convert(out.credentials()),
             Err(e) => Err(self.translate(e, &context)),
         }
     }
@@ -216,6 +217,35 @@ impl Sts {
         }
     }
 
+    /// STS's credentials, refused when an answer cut short left a part empty or the
+    /// expiration missing (the XML reader fills those in rather than failing).
+    fn convert(
+        &self,
+        credentials: Option<&aws_sdk_sts::types::Credentials>,
+    ) -> Result<Credentials> {
+        let unreadable = |what: &str| {
+            Error::new(format!(
+                "STS at {} sent an answer that cannot be read ({what}); try again",
+                self.place
+            ))
+        };
+        let c = credentials.ok_or_else(|| unreadable("no credentials"))?;
+        let parts = [c.access_key_id(), c.secret_access_key(), c.session_token()];
+        if parts.iter().any(|p| p.is_empty()) {
+            return Err(unreadable("a part of the credentials is empty"));
+        }
+        let expiration = c.expiration().secs();
+        if expiration <= now() {
+            return Err(unreadable("no expiration in the future"));
+        }
+        Ok(Credentials {
+            access_key_id: c.access_key_id().to_string(),
+            secret_access_key: c.secret_access_key().to_string(),
+            session_token: c.session_token().to_string(),
+            expiration,
+        })
+    }
+
     fn client(&self, keys: &SigningKeys) -> Client {
         let credentials = aws_sdk_sts::config::Credentials::new(
             keys.access_key_id,
@@ -232,20 +262,29 @@ impl Sts {
         )
     }
 
-    fn translate<E, R>(&self, err: SdkError<E, R>, call: &CallContext) -> Error
+    fn translate<E>(&self, err: SdkError<E, HttpResponse>, call: &CallContext) -> Error
     where
         E: ProvideErrorMetadata + std::error::Error + 'static,
-        R: std::fmt::Debug + 'static,
     {
         match &err {
             SdkError::ServiceError(service) => {
                 let e = service.err();
-                explain(
-                    e.code().unwrap_or("Unknown"),
-                    e.message().unwrap_or(""),
-                    call,
-                    &self.region,
-                )
+                match e.code() {
+                    Some(code) => explain(code, e.message().unwrap_or(""), call, &self.region),
+                    // No AWS error document: an HTML page from a proxy, or a cut answer.
+                    None => {
+                        let status = service.raw().status().as_u16();
+                        let kind = if status >= 500 {
+                            "a server error"
+                        } else {
+                            "an error"
+                        };
+                        Error::new(format!(
+                            "STS at {} answered HTTP {status} ({kind}) without an AWS error; try again later",
+                            self.place
+                        ))
+                    }
+                }
             }
             SdkError::TimeoutError(_) => Error::new(format!(
                 "STS at {} did not answer in time (region {}); check the network, the region, or AWS_ENDPOINT_URL, then try again",
@@ -265,7 +304,7 @@ impl Sts {
             SdkError::ResponseError(_) => Error::new(format!(
                 "STS at {} sent an answer that cannot be read ({}); try again",
                 self.place,
-                DisplayErrorContext(&err)
+                innermost_cause(&err)
             )),
             _ => Error::new(format!(
                 "the STS request failed: {}",
@@ -295,18 +334,6 @@ fn timeouts() -> TimeoutConfig {
 
 fn retries() -> RetryConfig {
     RetryConfig::standard().with_max_attempts(3)
-}
-
-fn convert(credentials: Option<&aws_sdk_sts::types::Credentials>) -> Result<Credentials> {
-    let Some(c) = credentials else {
-        return Err(Error::new("STS answered without credentials; try again"));
-    };
-    Ok(Credentials {
-        access_key_id: c.access_key_id().to_string(),
-        secret_access_key: c.secret_access_key().to_string(),
-        session_token: c.session_token().to_string(),
-        expiration: c.expiration().secs(),
-    })
 }
 
 /// One sentence for each answer of STS a user can act on.

@@ -157,6 +157,9 @@ pub fn boto_path() -> PathBuf {
 /// Read, edit one section, replace atomically; under a lock so parallel runs edit in turn.
 fn edit(path: &Path, section: &str, entries: &[(&str, &str)], c: &Credentials) -> Result<()> {
     let _lock = Cache::locate()?.lock_file_edits(path)?;
+    // Temporary files of a writer killed before its rename hold secrets: remove them.
+    atomic::remove_leftovers(path)
+        .map_err(|e| Error::new(format!("cannot tidy beside {}: {e}", path.display())))?;
     let text = read_text(path)?;
     // The same credentials are there already (a cache hit): leave the file alone.
     let current = Ini::parse(&text);

@@ -165,6 +165,47 @@ pub enum Mode {
     Forward,
     /// Answer every request with this status and body (`text/xml`).
     Respond { status: u16, body: String },
+    /// Wait this long (the fault: a slow STS), then do what `then` says.
+    Delay { delay: Duration, then: Box<Mode> },
+    /// Read the request, then close the connection without a byte of answer.
+    Close,
+    /// Write these bytes as the whole answer (status line, headers, body), then close the
+    /// connection: for answers that are malformed at the HTTP level (a body shorter than
+    /// its Content-Length, …).
+    Raw(Vec<u8>),
+    /// The mode of the first entry naming the request's STS action, else `otherwise`.
+    PerAction {
+        actions: Vec<(String, Mode)>,
+        otherwise: Box<Mode>,
+    },
+}
+
+impl Mode {
+    /// `then` after `delay`.
+    pub fn delay(delay: Duration, then: Mode) -> Mode {
+        Mode::Delay {
+            delay,
+            then: Box::new(then),
+        }
+    }
+
+    /// `mode` for requests with this STS action, `otherwise` for the others.
+    pub fn for_action(action: &str, mode: Mode, otherwise: Mode) -> Mode {
+        Mode::PerAction {
+            actions: vec![(action.to_string(), mode)],
+            otherwise: Box::new(otherwise),
+        }
+    }
+}
+
+/// What the proxy does on the connection after a request.
+enum Reply {
+    /// Send this response; keep the connection unless the client asked to close it.
+    Send(Vec<u8>),
+    /// Send these bytes, then close.
+    SendAndClose(Vec<u8>),
+    /// Close without answering.
+    Close,
 }
 
 /// One request seen by the proxy.
@@ -330,24 +371,14 @@ fn serve_connection(conn: TcpStream, inner: &ProxyInner) {
         let close = req
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
-        inner.requests.lock().unwrap().push(describe(&req));
+        let described = describe(&req);
+        let action = described.action.clone();
+        inner.requests.lock().unwrap().push(described);
         let mode = inner.mode.lock().unwrap().clone();
-        let response = match mode {
-            Mode::Forward => forward(&req, &inner.upstream).unwrap_or_else(|e| {
-                build_response(
-                    502,
-                    &[("Content-Type", "text/plain")],
-                    format!("proxy: upstream failed: {e}").as_bytes(),
-                )
-            }),
-            Mode::Respond { status, body } => build_response(
-                status,
-                &[
-                    ("Content-Type", "text/xml"),
-                    ("x-amzn-RequestId", "c6104cbe-af31-11e0-8154-cbc7ccf896c7"),
-                ],
-                body.as_bytes(),
-            ),
+        let (response, close) = match reply(&mode, &req, &action, &inner.upstream) {
+            Reply::Send(bytes) => (bytes, close),
+            Reply::SendAndClose(bytes) => (bytes, true),
+            Reply::Close => return,
         };
         if writer
             .write_all(&response)
@@ -356,6 +387,40 @@ fn serve_connection(conn: TcpStream, inner: &ProxyInner) {
             || close
         {
             return;
+        }
+    }
+}
+
+fn reply(mode: &Mode, req: &HttpRequest, action: &str, upstream: &str) -> Reply {
+    match mode {
+        Mode::Forward => Reply::Send(forward(req, upstream).unwrap_or_else(|e| {
+            build_response(
+                502,
+                &[("Content-Type", "text/plain")],
+                format!("proxy: upstream failed: {e}").as_bytes(),
+            )
+        })),
+        Mode::Respond { status, body } => Reply::Send(build_response(
+            *status,
+            &[
+                ("Content-Type", "text/xml"),
+                ("x-amzn-RequestId", "c6104cbe-af31-11e0-8154-cbc7ccf896c7"),
+            ],
+            body.as_bytes(),
+        )),
+        Mode::Delay { delay, then } => {
+            // The fault itself: this connection's answer is late.
+            thread::sleep(*delay);
+            reply(then, req, action, upstream)
+        }
+        Mode::Close => Reply::Close,
+        Mode::Raw(bytes) => Reply::SendAndClose(bytes.clone()),
+        Mode::PerAction { actions, otherwise } => {
+            let mode = actions
+                .iter()
+                .find(|(a, _)| a == action)
+                .map_or(&**otherwise, |(_, m)| m);
+            reply(mode, req, action, upstream)
         }
     }
 }
@@ -587,7 +652,7 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
-fn build_response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+pub fn build_response(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     let reason = match status {
         200 => "OK",
         400 => "Bad Request",
