@@ -4,50 +4,24 @@
 #   benches/cache_hit.sh            # builds release, warms a cache against moto, measures
 #
 # Needs hyperfine and python3 with moto[server]; talks to 127.0.0.1 only.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# BENCH_MARKDOWN / BENCH_JSON: where hyperfine writes its tables (benches/run_all.sh reads the JSON).
+# shellcheck source=benches/lib.sh source-path=SCRIPTDIR/..
+source "$(dirname "$0")/lib.sh"
+bench_need hyperfine
+bench_init
+bench_moto
+bench_home
+bench_dev_profiles
 
-cargo build --release --quiet
-bin=$PWD/target/release/aws-mfa
-work=$(mktemp -d)
-trap 'exec 3>&-; rm -rf "$work"' EXIT
-
-# moto on a free port; it exits when this script closes its stdin (fd 3).
-mkfifo "$work/moto.in" "$work/moto.port"
-python3 -c '
-import sys
-from moto.server import ThreadedMotoServer
-s = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-s.start()
-print(s.get_host_and_port()[1], flush=True)
-sys.stdin.read()
-' <"$work/moto.in" >"$work/moto.port" 2>/dev/null &
-exec 3>"$work/moto.in"
-read -r port <"$work/moto.port"
-
-mkdir -p "$work/home/.aws"
-cat >"$work/home/.aws/credentials" <<'INI'
-[dev]
-aws_access_key_id = AKIAIOSFODNN7EXAMPLE
-aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-INI
-cat >"$work/home/.aws/config" <<'INI'
-[profile dev]
-mfa_serial = arn:aws:iam::123456789012:mfa/alice
-region = eu-west-1
-[profile admin]
-role_arn = arn:aws:iam::123456789012:role/Admin
-source_profile = dev
-INI
-export HOME=$work/home AWS_MFA_CACHE_DIR=$work/cache AWS_ENDPOINT_URL=http://127.0.0.1:$port
-unset AWS_PROFILE AWS_CONFIG_FILE AWS_SHARED_CREDENTIALS_FILE
+export AWS_ENDPOINT_URL=http://127.0.0.1:$port
 "$bin" exec -p dev --token-code 123456 -- true
 "$bin" exec -p admin -- true
 # From here on STS is unreachable: a hit must not need it.
 export AWS_ENDPOINT_URL=http://127.0.0.1:9
 
-hyperfine --warmup 20 --min-runs 300 -N \
+hyperfine --warmup 20 --min-runs "${BENCH_RUNS:-300}" -N \
   --export-markdown "${BENCH_MARKDOWN:-/dev/null}" \
+  --export-json "${BENCH_JSON:-/dev/null}" \
   --command-name 'true' 'true' \
   --command-name 'aws-mfa exec -p dev -- true' "$bin exec -p dev -- true" \
   --command-name 'aws-mfa exec -p admin -- true' "$bin exec -p admin -- true" \

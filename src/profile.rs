@@ -535,4 +535,6 @@ fn default_session_name(env: &dyn Fn(&str) -> Option<String>) -> String {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
