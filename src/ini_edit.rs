@@ -1012,8 +1012,8 @@ mod tests {
         }
 
         fn others(ini: &Ini, target: &str) -> Vec<Section> {
-            ini.sections
-                .iter()
+            ini.sections()
+                .into_iter()
                 .filter(|s| s.name != target)
                 .cloned()
                 .collect()

@@ -98,13 +98,18 @@ impl Files {
     pub fn profile_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .config
-            .sections
-            .iter()
+            .sections()
+            .into_iter()
             .filter_map(|s| match s.name.strip_prefix("profile ") {
                 Some(name) => Some(name.trim().to_string()),
                 None => (s.name == "default").then(|| s.name.clone()),
             })
-            .chain(self.credentials.sections.iter().map(|s| s.name.clone()))
+            .chain(
+                self.credentials
+                    .sections()
+                    .into_iter()
+                    .map(|s| s.name.clone()),
+            )
             .collect();
         names.sort();
         names.dedup();

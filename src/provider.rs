@@ -113,7 +113,10 @@ pub fn read_files(opts: &FileOpts) -> Result<Files> {
 /// A missing file is an empty one; an unreadable one is an error.
 fn read_ini(path: &Path) -> Result<Ini> {
     match std::fs::read(path) {
-        Ok(bytes) => Ok(Ini::parse(&String::from_utf8_lossy(&bytes))),
+        Ok(bytes) => Ok(Ini::from_text(
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ini::default()),
         Err(e) => Err(Error::new(format!(
             "cannot read {}: {e}; check its permissions",

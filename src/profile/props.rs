@@ -418,9 +418,9 @@ fn run(case: &Case) -> (Files, Result<ResolvedProfile>) {
 fn values_of<'a>(files: &'a Files, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     files
         .config
-        .sections
-        .iter()
-        .chain(&files.credentials.sections)
+        .sections()
+        .into_iter()
+        .chain(files.credentials.sections())
         .flat_map(move |s| s.entries.iter().filter(move |(k, _)| k == key))
         .map(|(_, v)| v.as_str())
 }
