@@ -5,7 +5,6 @@ use std::io::Write;
 use crate::cache::{Cache, EntryId};
 use crate::cli::{CredentialOpts, FileOpts};
 use crate::error::Result;
-use crate::profile;
 use crate::provider;
 
 pub fn run(profile: Option<&str>, all: bool, files: &FileOpts) -> Result<()> {
@@ -22,8 +21,7 @@ pub fn run(profile: Option<&str>, all: bool, files: &FileOpts) -> Result<()> {
                 files: files.clone(),
                 ..Default::default()
             };
-            let parsed = provider::read_files(files)?;
-            let plan = profile::resolve(&parsed, &opts, &|k| std::env::var(k).ok())?;
+            let (_, plan) = provider::plan(&opts)?;
             let what = if plan.role.is_some() {
                 "role session"
             } else {
