@@ -48,14 +48,6 @@ pub struct Ini {
     index: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
 }
 
-impl PartialEq for Ini {
-    fn eq(&self, other: &Self) -> bool {
-        self.sections() == other.sections()
-    }
-}
-
-impl Eq for Ini {}
-
 impl Ini {
     pub fn parse(text: &str) -> Ini {
         Self::from_text(text.to_string())
