@@ -3,7 +3,7 @@
 
 use std::fs::{self, DirBuilder, File, Permissions};
 use std::io::{self, Write};
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// How many symbolic links `write` follows before giving up, as Linux does (ELOOP).
@@ -12,8 +12,9 @@ const MAX_SYMLINKS: usize = 40;
 /// Replaces `path` with `contents`: temp file in the target's directory, write, fsync,
 /// rename, fsync the directory.
 ///
-/// An existing file keeps its mode; a new file is created with `new_mode` (0600 for
-/// credentials); missing parent directories are created 0700. If `path` is a symbolic link,
+/// An existing file keeps its mode, owner and group, and one with more than one hard link
+/// is refused (a rename would split it; see [`check_replaceable`]); a new file is created
+/// with `new_mode` (0600 for credentials); missing parent directories are created 0700. If `path` is a symbolic link,
 /// the link's final target is replaced and the link stays; a dangling link's target is
 /// created. The temp file has the final mode from its creation, so secrets are never
 /// readable by more users than the final file allows.
@@ -24,7 +25,7 @@ pub fn write(path: &Path, contents: &[u8], new_mode: u32) -> io::Result<()> {
 /// For aws-mfa's own private files (the cache): `path` itself is replaced, never what a
 /// symbolic link there points to, and the file is always 0600.
 pub fn write_private(path: &Path, contents: &[u8]) -> io::Result<()> {
-    replace(path, contents, 0o600, |_| Ok(()))
+    replace(path, contents, 0o600, None, |_| Ok(()))
 }
 
 /// `write`, calling `before_rename` with the temp file's path once it is written and synced:
@@ -36,25 +37,79 @@ fn write_with(
     before_rename: impl FnOnce(&Path) -> io::Result<()>,
 ) -> io::Result<()> {
     let target = resolve_symlinks(path)?;
-    let mode = match fs::metadata(&target) {
-        Ok(meta) => meta.permissions().mode() & 0o7777,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => new_mode,
+    if let Err(why) = check_replaceable(&target) {
+        return Err(io::Error::other(why));
+    }
+    let (mode, owner) = match fs::metadata(&target) {
+        Ok(meta) => (
+            meta.permissions().mode() & 0o7777,
+            Some((meta.uid(), meta.gid())),
+        ),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => (new_mode, None),
         Err(e) => return Err(e),
     };
-    replace(&target, contents, mode, before_rename)
+    replace(&target, contents, mode, owner, before_rename)
 }
 
-/// Temp file beside `target` with `mode`, write, fsync, rename over `target`, fsync the directory.
+/// Why the file at `path` (links followed) cannot be replaced as it is, if it cannot: a
+/// rename would split its hard links, or hand another user's file to this one.
+pub fn check_replaceable(path: &Path) -> Result<(), String> {
+    let meta = match fs::metadata(path) {
+        Ok(meta) => meta,
+        Err(_) => return Ok(()), // a missing file is created; other errors show when read
+    };
+    if meta.nlink() > 1 {
+        return Err(format!(
+            "it has {} hard links, and replacing it would split them (remove the other links first)",
+            meta.nlink()
+        ));
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    if meta.uid() != euid && euid != 0 {
+        return Err(format!(
+            "it belongs to another user (uid {}), and replacing it would make it yours (run aws-mfa as that user)",
+            meta.uid()
+        ));
+    }
+    Ok(())
+}
+
+/// Held while one file is read, edited and replaced: an exclusive lock on the directory
+/// that finally holds it, so writers serialize however the path is spelled (links, `..`)
+/// and whatever cache directory each uses.
+pub struct EditLock {
+    _dir: File,
+}
+
+/// Waits for, then takes, the lock for editing `path` (see [`EditLock`]); creates missing
+/// parent directories 0700.
+pub fn lock_edits(path: &Path) -> io::Result<EditLock> {
+    let target = resolve_symlinks(path)?;
+    let dir = parent_dir(&target);
+    DirBuilder::new().recursive(true).mode(0o700).create(&dir)?;
+    let dir = File::open(&dir)?;
+    dir.lock()?;
+    Ok(EditLock { _dir: dir })
+}
+
+fn parent_dir(target: &Path) -> PathBuf {
+    match target.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Temp file beside `target` with `mode` (and `owner`, uid and gid, when given), write,
+/// fsync, rename over `target`, fsync the directory.
 fn replace(
     target: &Path,
     contents: &[u8],
     mode: u32,
+    owner: Option<(u32, u32)>,
     before_rename: impl FnOnce(&Path) -> io::Result<()>,
 ) -> io::Result<()> {
-    let dir = match target.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = parent_dir(target);
     DirBuilder::new().recursive(true).mode(0o700).create(&dir)?;
     let name = target
         .file_name()
@@ -66,6 +121,19 @@ fn replace(
         .suffix(TEMP_SUFFIX)
         .permissions(Permissions::from_mode(mode & 0o777))
         .tempfile_in(&dir)?;
+    // Locked while it lives, so that tidying never removes the temp file of a live writer.
+    tmp.as_file().lock()?;
+    if let Some((uid, gid)) = owner {
+        let meta = tmp.as_file().metadata()?;
+        if (meta.uid(), meta.gid()) != (uid, gid) {
+            std::os::unix::fs::fchown(tmp.as_file(), Some(uid), Some(gid)).map_err(|e| {
+                io::Error::new(
+                    e.kind(),
+                    format!("cannot keep the file's owner (uid {uid}, gid {gid}): {e}"),
+                )
+            })?;
+        }
+    }
     tmp.as_file()
         .set_permissions(Permissions::from_mode(mode))?;
     tmp.write_all(contents)?;
@@ -87,8 +155,8 @@ pub fn is_temp_name(name: &str) -> bool {
     name.starts_with('.') && name.contains(".aws-mfa-") && name.ends_with(TEMP_SUFFIX)
 }
 
-/// Deletes the temporary files a killed writer left beside `path` (they may hold secrets).
-/// Call it while holding the lock that serialises writers of `path`.
+/// Deletes the temporary files a killed writer left beside `path` (they may hold secrets);
+/// one that a live writer holds locked is left alone.
 pub fn remove_leftovers(path: &Path) -> io::Result<()> {
     let target = resolve_symlinks(path)?;
     let (Some(dir), Some(name)) = (target.parent(), target.file_name()) else {
@@ -108,8 +176,23 @@ pub fn remove_leftovers(path: &Path) -> io::Result<()> {
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
-        if file_name.starts_with(&prefix) && file_name.ends_with(TEMP_SUFFIX) {
-            fs::remove_file(entry.path())?;
+        if !(file_name.starts_with(&prefix) && file_name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let opened = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(entry.path());
+        let Ok(file) = opened else {
+            continue; // gone already, or no regular file of ours
+        };
+        match file.try_lock() {
+            Ok(()) => match fs::remove_file(entry.path()) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            },
+            Err(fs::TryLockError::WouldBlock) => {} // its writer is alive
+            Err(fs::TryLockError::Error(e)) => return Err(e),
         }
     }
     Ok(())
@@ -265,6 +348,34 @@ mod tests {
             [".config.aws-mfa-Ab12Cd.tmp", "credentials", "notes.tmp"]
         );
         assert!(is_temp_name(".credentials.aws-mfa-Ab12Cd.tmp") && !is_temp_name("notes.tmp"));
+    }
+
+    #[test]
+    fn the_temp_file_of_a_live_writer_is_not_tidied_away() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        fs::write(&path, "old").unwrap();
+        write_with(&path, b"new", 0o600, |temp| {
+            // Another writer tidies while this one is between write and rename.
+            remove_leftovers(&path)?;
+            assert!(temp.exists(), "a live writer's temp file was removed");
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(listing(tmp.path()), ["credentials"]);
+    }
+
+    #[test]
+    fn a_hard_linked_file_is_refused_and_left_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("credentials");
+        fs::write(&path, "old").unwrap();
+        fs::hard_link(&path, tmp.path().join("other")).unwrap();
+        let err = write(&path, b"new", 0o600).unwrap_err();
+        assert!(err.to_string().contains("2 hard links"), "{err}");
+        assert_eq!(fs::read(tmp.path().join("other")).unwrap(), b"old");
+        assert_eq!(fs::metadata(&path).unwrap().nlink(), 2);
     }
 
     #[test]

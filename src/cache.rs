@@ -5,6 +5,7 @@ use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
 use std::io::Read;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -12,6 +13,7 @@ use sha2::{Digest, Sha256};
 use crate::atomic;
 use crate::credentials::{Credentials, now, parse_rfc3339, rfc3339};
 use crate::error::{Error, Result};
+use crate::log::note;
 use crate::profile::ResolvedProfile;
 
 const SCHEMA: u32 = 1;
@@ -119,12 +121,7 @@ impl Cache {
         if let Some(dir) = std::env::var_os("AWS_MFA_CACHE_DIR").filter(|d| !d.is_empty()) {
             return Ok(Self::new(PathBuf::from(dir)));
         }
-        match dirs::cache_dir() {
-            Some(dir) => Ok(Self::new(dir.join("aws-mfa"))),
-            None => Err(Error::new(
-                "no cache directory is known for this user; set AWS_MFA_CACHE_DIR to a private directory",
-            )),
-        }
+        crate::paths::cache_dir().map(Self::new)
     }
 
     /// Where an entry is kept (for messages).
@@ -146,46 +143,33 @@ impl Cache {
         if let Err(e) = &opened
             && e.raw_os_error() == Some(libc::ELOOP)
         {
-            eprintln!(
-                "aws-mfa: note: cache file {} is a symbolic link; it will be replaced",
+            note!(
+                "cache file {} is a symbolic link; it will be replaced",
                 path.display()
             );
         }
         let mut file = opened.ok()?;
         match read_entry(&mut file, id) {
             Ok(credentials) => Some(credentials),
-            Err(why) => {
-                eprintln!(
-                    "aws-mfa: note: cache file {} {why}; it will be replaced",
+            Err(Distrust::Directory) => {
+                note!(
+                    "{} is a directory where a cache file belongs; remove it so that credentials can be cached",
                     path.display()
                 );
+                None
+            }
+            Err(Distrust::Replace(why)) => {
+                note!("cache file {} {why}; it will be replaced", path.display());
                 None
             }
         }
     }
 
-    /// Takes the entry's exclusive lock, waiting for another aws-mfa that holds it.
-    pub fn lock(&self, id: &EntryId) -> Result<EntryLock> {
-        self.lock_path(&self.path(id, "lock"), "obtaining these credentials")
-    }
-
-    /// Serialises aws-mfa's edits of one file (the lock lives here, not beside the file).
-    pub fn lock_file_edits(&self, edited: &Path) -> Result<EntryLock> {
-        let mut hasher = Sha256::new();
-        hasher.update(edited.as_os_str().as_encoded_bytes());
-        let stem: String = hasher.finalize()[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        self.lock_path(
-            &self.dir.join(format!("edit-{stem}.lock")),
-            "editing that file",
-        )
-    }
-
-    fn lock_path(&self, path: &Path, doing: &str) -> Result<EntryLock> {
+    /// Takes the entry's exclusive lock, waiting for another aws-mfa that holds it — at
+    /// most `patience` when given (a prompt hook never waits on another terminal's prompt).
+    pub fn lock(&self, id: &EntryId, patience: Option<Duration>) -> Result<EntryLock> {
         self.ensure_dir()?;
-        let path = path.to_path_buf();
+        let path = self.path(id, "lock");
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -195,14 +179,29 @@ impl Cache {
             .open(&path)
             .map_err(|e| io_error("open the cache lock", &path, e))?;
         match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                eprintln!("aws-mfa: waiting for another aws-mfa that is {doing}");
-                file.lock().map_err(|e| io_error("lock", &path, e))?;
-            }
+            Ok(()) => return Ok(EntryLock { _file: file }),
+            Err(TryLockError::WouldBlock) => {}
             Err(TryLockError::Error(e)) => return Err(io_error("lock", &path, e)),
         }
-        Ok(EntryLock { _file: file })
+        let Some(patience) = patience else {
+            eprintln!("aws-mfa: waiting for another aws-mfa that is obtaining these credentials");
+            file.lock().map_err(|e| io_error("lock", &path, e))?;
+            return Ok(EntryLock { _file: file });
+        };
+        let deadline = Instant::now() + patience;
+        // No lock call takes a timeout: try again every few milliseconds until the deadline.
+        while Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+            match file.try_lock() {
+                Ok(()) => return Ok(EntryLock { _file: file }),
+                Err(TryLockError::WouldBlock) => {}
+                Err(TryLockError::Error(e)) => return Err(io_error("lock", &path, e)),
+            }
+        }
+        Err(Error::new(format!(
+            "another aws-mfa is obtaining these credentials (it may be waiting for an MFA code) and --no-prompt does not wait for it (waited {} ms); try again once it is done",
+            patience.as_millis()
+        )))
     }
 
     /// Writes the entry atomically: temp file in the same directory, fsync, rename.
@@ -222,7 +221,14 @@ impl Cache {
         };
         let mut body = serde_json::to_vec_pretty(&entry).expect("a cache entry serialises");
         body.push(b'\n');
-        self.write_private(&self.path(id, "json"), &body)
+        let path = self.path(id, "json");
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+            return Err(Error::new(format!(
+                "{} is a directory where the cache file belongs; remove it",
+                path.display()
+            )));
+        }
+        self.write_private(&path, &body)
     }
 
     /// Atomic replace (temp file in the same directory, fsync, rename), mode 0600; first
@@ -308,31 +314,30 @@ impl Cache {
             .mode(0o700)
             .create(&self.dir)
             .map_err(|e| io_error("create the cache directory", &self.dir, e))?;
+        // A directory aws-mfa did not create is never chmod'ed (it may be /tmp or a home
+        // directory): one that is not private to this user is refused.
         if let Some(problem) = self.dir_problem() {
             return Err(Error::new(format!(
-                "the cache directory {} {problem}, so aws-mfa will not keep credentials there; remove it or set AWS_MFA_CACHE_DIR to a private directory",
+                "the cache directory {} {problem}, so aws-mfa will not keep credentials there; set AWS_MFA_CACHE_DIR to a private directory (mode 0700) of your own",
                 self.dir.display()
             )));
-        }
-        let meta = fs::symlink_metadata(&self.dir)
-            .map_err(|e| io_error("read the cache directory", &self.dir, e))?;
-        if meta.permissions().mode() & 0o077 != 0 {
-            fs::set_permissions(&self.dir, fs::Permissions::from_mode(0o700))
-                .map_err(|e| io_error("make private the cache directory", &self.dir, e))?;
         }
         Ok(())
     }
 
     /// Why the directory cannot be trusted with secrets, if it cannot: a link that could
-    /// point anywhere, another user's directory, or one others may write into.
-    fn dir_problem(&self) -> Option<&'static str> {
+    /// point anywhere, another user's directory, or one others may read or write.
+    fn dir_problem(&self) -> Option<String> {
         let meta = fs::symlink_metadata(&self.dir).ok()?;
+        let mode = meta.permissions().mode() & 0o7777;
         if meta.file_type().is_symlink() {
-            Some("is a symbolic link")
+            Some("is a symbolic link".into())
         } else if !meta.is_dir() {
-            Some("is not a directory")
+            Some("is not a directory".into())
         } else if meta.uid() != euid() {
-            Some("belongs to another user")
+            Some("belongs to another user".into())
+        } else if mode & 0o077 != 0 {
+            Some(format!("is open to other users (mode {mode:04o})"))
         } else {
             None
         }
@@ -352,24 +357,41 @@ fn open_private(path: &Path) -> std::io::Result<File> {
         .open(path)
 }
 
+/// Why an entry is not used.
+enum Distrust {
+    /// A directory stands where the file belongs: it cannot be replaced by a rename.
+    Directory,
+    /// The file says so, and the next store replaces it.
+    Replace(&'static str),
+}
+
+impl From<&'static str> for Distrust {
+    fn from(why: &'static str) -> Self {
+        Distrust::Replace(why)
+    }
+}
+
 /// Reads and checks one entry; the error says why it is not trusted.
-fn read_entry(file: &mut File, id: &EntryId) -> Result<Credentials, &'static str> {
+fn read_entry(file: &mut File, id: &EntryId) -> Result<Credentials, Distrust> {
     let meta = file.metadata().map_err(|_| "cannot be read")?;
+    if meta.is_dir() {
+        return Err(Distrust::Directory);
+    }
     if meta.uid() != euid() {
-        return Err("belongs to another user");
+        return Err("belongs to another user".into());
     }
     if meta.permissions().mode() & 0o077 != 0 {
-        return Err("is readable or writable by others");
+        return Err("is readable or writable by others".into());
     }
     let mut text = String::new();
     file.read_to_string(&mut text)
         .map_err(|_| "cannot be read")?;
     let entry: Entry = serde_json::from_str(&text).map_err(|_| "does not parse")?;
     if entry.schema != SCHEMA {
-        return Err("has another schema");
+        return Err("has another schema".into());
     }
     if entry.device != id.device || entry.role.as_deref() != id.role_arn {
-        return Err("belongs to other credentials");
+        return Err("belongs to other credentials".into());
     }
     let expiration = parse_rfc3339(&entry.expiration).ok_or("has no valid expiration")?;
     Ok(Credentials {
@@ -432,7 +454,7 @@ mod tests {
     #[test]
     fn distrusts_loose_modes_bad_json_and_other_schemas() {
         let tmp = tempfile::tempdir().unwrap();
-        let cache = Cache::new(tmp.path().to_path_buf());
+        let cache = Cache::new(tmp.path().join("c"));
         cache.store(&id(), "dev", &creds(now() + 3600)).unwrap();
         let file = cache.path(&id(), "json");
         fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
@@ -448,21 +470,21 @@ mod tests {
     #[test]
     fn removes_one_entry_or_all() {
         let tmp = tempfile::tempdir().unwrap();
-        let cache = Cache::new(tmp.path().to_path_buf());
+        let cache = Cache::new(tmp.path().join("c"));
         let role = EntryId {
             role_arn: Some("arn:aws:iam::123456789012:role/A"),
             ..id()
         };
         cache.store(&id(), "dev", &creds(now() + 3600)).unwrap();
         cache.store(&role, "admin", &creds(now() + 3600)).unwrap();
-        fs::write(tmp.path().join("notes.txt"), "mine").unwrap();
+        fs::write(tmp.path().join("c/notes.txt"), "mine").unwrap();
         assert!(cache.remove(&role).unwrap());
         assert!(!cache.remove(&role).unwrap());
         assert!(cache.load(&id()).is_some());
         assert_eq!(cache.remove_all().unwrap(), 1);
         assert!(cache.load(&id()).is_none());
         assert!(
-            tmp.path().join("notes.txt").exists(),
+            tmp.path().join("c/notes.txt").exists(),
             "only aws-mfa's files go"
         );
     }
@@ -525,17 +547,40 @@ mod tests {
     }
 
     #[test]
-    fn a_cache_directory_open_to_others_is_made_private() {
+    fn a_cache_directory_open_to_others_is_refused_and_left_alone() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("c");
         fs::create_dir(&dir).unwrap();
-        fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();
-        Cache::new(dir.clone())
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o1777)).unwrap();
+        let err = Cache::new(dir.clone())
             .store(&id(), "dev", &creds(now() + 3600))
-            .unwrap();
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("open to other users (mode 1777)"),
+            "{err}"
+        );
         assert_eq!(
-            fs::metadata(&dir).unwrap().permissions().mode() & 0o777,
-            0o700
+            fs::metadata(&dir).unwrap().permissions().mode() & 0o7777,
+            0o1777
+        );
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_lock_held_elsewhere_is_given_up_after_the_patience() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::new(tmp.path().join("c"));
+        let _held = cache.lock(&id(), None).unwrap();
+        // flock locks belong to an open file: a second open of the lock file is another holder.
+        let started = Instant::now();
+        let err = Cache::new(tmp.path().join("c"))
+            .lock(&id(), Some(Duration::from_millis(200)))
+            .err()
+            .expect("the lock is held");
+        assert!(started.elapsed() >= Duration::from_millis(200));
+        assert!(
+            err.to_string().contains("--no-prompt does not wait"),
+            "{err}"
         );
     }
 

@@ -31,8 +31,8 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // One line, whatever a file name, a profile name or an AWS message brought in: line
-        // breaks become spaces and other control characters are shown escaped, never sent
-        // raw to the terminal.
+        // breaks become spaces and other control and bidi characters are shown escaped,
+        // never sent raw to the terminal.
         let mut words = self
             .message
             .split(['\n', '\r'])
@@ -50,14 +50,7 @@ impl fmt::Display for Error {
 }
 
 fn write_escaped(f: &mut fmt::Formatter<'_>, text: &str) -> fmt::Result {
-    for c in text.chars() {
-        if c.is_control() {
-            write!(f, "{}", c.escape_default())?;
-        } else {
-            write!(f, "{c}")?;
-        }
-    }
-    Ok(())
+    f.write_str(&crate::text::escaped(text))
 }
 
 impl std::error::Error for Error {}
@@ -82,5 +75,6 @@ mod tests {
             "profile 'a b\\u{1b}[2J' is missing second line"
         );
         assert_eq!(Error::new("tab\there").to_string(), "tab\\there");
+        assert_eq!(Error::new("a\u{202e}b").to_string(), "a\\u{202e}b");
     }
 }

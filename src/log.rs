@@ -1,5 +1,5 @@
-//! `-v/--verbose`: what aws-mfa decides and does, on stderr. Never a secret: the lines
-//! name files, sections, key ids, devices, roles and endpoints only.
+//! Lines on stderr: `-v/--verbose` says what aws-mfa decides and does; notes and warnings.
+//! Never a secret: the lines name files, sections, key ids, devices, roles and endpoints only.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -13,12 +13,34 @@ pub fn enabled() -> bool {
     VERBOSE.load(Ordering::Relaxed)
 }
 
+/// One line on stderr, `aws-mfa: KIND: TEXT`, whatever names and values TEXT holds: line
+/// breaks, control and bidi characters are shown escaped.
+pub fn line(kind: &str, text: &str) {
+    eprintln!("aws-mfa: {kind}: {}", crate::text::escaped(text));
+}
+
 /// `debug!("...")`: a line on stderr when `-v` was given.
 macro_rules! debug {
     ($($arg:tt)*) => {
         if $crate::log::enabled() {
-            eprintln!("aws-mfa: debug: {}", format_args!($($arg)*));
+            $crate::log::line("debug", &format!($($arg)*));
         }
     };
 }
 pub(crate) use debug;
+
+/// `note!("...")`: something the user may want to know; the command goes on.
+macro_rules! note {
+    ($($arg:tt)*) => {
+        $crate::log::line("note", &format!($($arg)*))
+    };
+}
+pub(crate) use note;
+
+/// `warning!("...")`: something went wrong that the command worked around.
+macro_rules! warning {
+    ($($arg:tt)*) => {
+        $crate::log::line("warning", &format!($($arg)*))
+    };
+}
+pub(crate) use warning;

@@ -10,10 +10,12 @@ mod ini;
 mod ini_edit;
 mod log;
 mod mfa;
+mod paths;
 mod profile;
 mod provider;
 mod render;
 mod sts;
+mod text;
 mod write_profile;
 
 use crate::cli::{Cli, Command};

@@ -279,15 +279,12 @@ pub fn resolve(
         .long_term_keys(&key_section)
         .expect("key section was checked to hold keys");
 
-    // Where P's settings are looked up, nearest first.
-    let mut lookup: Vec<&str> = vec![profile.as_str()];
-    for section in [&key_section, &long_term_section, &awsmfa_section] {
-        if !lookup.contains(&section.as_str()) {
-            lookup.push(section);
-        }
-    }
-    for section in &chain {
-        if !lookup.contains(&section.as_str()) {
+    // Where P's settings are looked up, nearest first, each once.
+    let mut lookup: Vec<&str> = Vec::with_capacity(chain.len() + 4);
+    let mut listed = HashSet::with_capacity(chain.len() + 4);
+    let sections = [&profile, &key_section, &long_term_section, &awsmfa_section];
+    for section in sections.into_iter().chain(&chain) {
+        if listed.insert(section.as_str()) {
             lookup.push(section);
         }
     }
@@ -413,12 +410,21 @@ fn suffixed(profile: &str, suffix: &str) -> String {
     }
 }
 
+/// The longest `source_profile` chain followed: far beyond any real setup, and it keeps
+/// every command linear in the size of the files.
+pub const MAX_CHAIN: usize = 100;
+
 /// P followed by the profiles its `source_profile` chain names, with loop detection.
 fn source_chain(files: &Files, profile: &str) -> Result<Vec<String>> {
     let mut chain = vec![profile.to_string()];
     let mut seen: HashSet<&str> = HashSet::from([profile]);
     let mut current = profile;
     while let Some(next) = files.get(current, "source_profile") {
+        if chain.len() > MAX_CHAIN {
+            bail!(
+                "the source_profile chain of '{profile}' is longer than {MAX_CHAIN} profiles; point source_profile at the profile that holds the long-term keys"
+            );
+        }
         if !seen.insert(next) {
             bail!(
                 "the source_profile chain of '{profile}' loops: {} -> {next}; point one of them at the profile that holds the long-term keys",

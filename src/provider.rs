@@ -2,16 +2,18 @@
 //!
 //! The cache-hit path reads the two AWS files and one cache file: no runtime, no client.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::cache::{Cache, EntryId};
 use crate::cli::{CredentialOpts, FileOpts};
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
 use crate::ini::Ini;
-use crate::log::debug;
+use crate::log::{debug, note, warning};
 use crate::mfa::{self, MfaSource};
+use crate::paths;
 use crate::profile::{self, Files, ResolvedProfile};
 use crate::sts::{SigningKeys, Sts};
 
@@ -20,6 +22,8 @@ use crate::sts::{SigningKeys, Sts};
 pub struct Handover {
     pub profile: String,
     pub region: Option<String>,
+    /// The MFA device the credentials were obtained with (directly or through the session).
+    pub device: String,
     pub credentials: Credentials,
 }
 
@@ -68,6 +72,8 @@ pub fn obtain(plan: &ResolvedProfile, opts: &CredentialOpts) -> Result<Handover>
         mfa,
         refresh: opts.refresh,
         min_remaining: opts.min_remaining,
+        lock_patience: opts.no_prompt.then_some(NO_PROMPT_LOCK_PATIENCE),
+        uncached_said: Cell::new(false),
         sts,
         key_origin,
         plan,
@@ -76,27 +82,21 @@ pub fn obtain(plan: &ResolvedProfile, opts: &CredentialOpts) -> Result<Handover>
     Ok(Handover {
         profile: plan.profile.clone(),
         region: plan.region.clone(),
+        device: provider.device,
         credentials,
     })
 }
 
-fn aws_dir() -> PathBuf {
-    dirs::home_dir().unwrap_or_default().join(".aws")
-}
-
 /// `--credentials-file`, `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
-pub fn credentials_path(opts: &FileOpts) -> PathBuf {
+pub fn credentials_path(opts: &FileOpts) -> Result<PathBuf> {
     opts.credentials_file
         .clone()
-        .unwrap_or_else(|| aws_dir().join("credentials"))
+        .map_or_else(paths::credentials, Ok)
 }
 
 pub fn read_files(opts: &FileOpts) -> Result<Files> {
-    let config_path = opts
-        .config_file
-        .clone()
-        .unwrap_or_else(|| aws_dir().join("config"));
-    let credentials_path = credentials_path(opts);
+    let config_path = opts.config_file.clone().map_or_else(paths::config, Ok)?;
+    let credentials_path = credentials_path(opts)?;
     debug!(
         "reading {} and {}",
         config_path.display(),
@@ -150,12 +150,20 @@ fn sts_for<'a>(cell: &'a OnceCell<Sts>, plan: &ResolvedProfile) -> Result<&'a St
     Ok(cell.get_or_init(|| sts))
 }
 
+/// How long `--no-prompt` waits for another aws-mfa's lock: a prompt hook must not freeze
+/// while another terminal waits at an MFA prompt.
+const NO_PROMPT_LOCK_PATIENCE: Duration = Duration::from_secs(1);
+
 struct Provider<'a> {
     cache: Cache,
     device: String,
     mfa: MfaSource,
     refresh: bool,
     min_remaining: u64,
+    /// How long to wait for another aws-mfa's lock; None: as long as it takes.
+    lock_patience: Option<Duration>,
+    /// Whether the user was told that credentials could not be cached.
+    uncached_said: Cell<bool>,
     sts: OnceCell<Sts>,
     /// Where the long-term keys came from, for messages: `[dev-long-term]`.
     key_origin: String,
@@ -183,7 +191,7 @@ impl Provider<'_> {
             let session = self.cached_or(&session_id, || self.new_session())?;
             let (duration, note) = role.effective_duration();
             if let Some(note) = note {
-                eprintln!("aws-mfa: note: {note}");
+                note!("{note}");
             }
             let keys = SigningKeys {
                 access_key_id: &session.access_key_id,
@@ -220,7 +228,7 @@ impl Provider<'_> {
         if let Some(c) = cached() {
             return hit(c);
         }
-        let _lock = self.cache.lock(id)?;
+        let _lock = self.cache.lock(id, self.lock_patience)?;
         // Another aws-mfa may have obtained them while this one waited for the lock.
         if let Some(c) = cached() {
             return hit(c);
@@ -230,7 +238,14 @@ impl Provider<'_> {
             self.cache.entry_path(id).display()
         );
         let credentials = fetch()?;
-        self.cache.store(id, &self.plan.profile, &credentials)?;
+        // The code is spent: credentials that cannot be cached are handed over all the same.
+        if let Err(e) = self.cache.store(id, &self.plan.profile, &credentials)
+            && !self.uncached_said.replace(true)
+        {
+            warning!(
+                "these credentials were obtained but not cached, so the next run asks STS again: {e}"
+            );
+        }
         Ok(credentials)
     }
 

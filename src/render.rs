@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::cli::EnvFormat;
 use crate::provider::Handover;
 
-/// Inherited variables that could hand stale or other credentials to the child (§5).
+/// Inherited variables that could hand stale or other credentials, or the code, to the child (§5).
 pub const UNSET: &[&str] = &[
     "AWS_PROFILE",
     "AWS_DEFAULT_PROFILE",
@@ -24,6 +24,8 @@ pub const UNSET: &[&str] = &[
     "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     "AWS_CONTAINER_AUTHORIZATION_TOKEN",
     "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    // The one-time code is spent once the credentials are here: no child needs it.
+    "AWS_MFA_TOKEN_CODE",
 ];
 
 /// The variables to set, in a stable order.
@@ -178,6 +180,7 @@ mod tests {
         Handover {
             profile: "dev".into(),
             region: Some("eu-west-1".into()),
+            device: "arn:aws:iam::123456789012:mfa/alice".into(),
             credentials: Credentials {
                 access_key_id: "ASIAEXAMPLE".into(),
                 secret_access_key: "se/cr+et".into(),

@@ -2,16 +2,17 @@
 //! the credentials file or of `~/.boto` (DESIGN.md §8), and the classic workflow's
 //! "is that section still valid?" check.
 
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::atomic;
-use crate::cache::Cache;
 use crate::cli::CredentialOpts;
-use crate::credentials::{Credentials, fresh_until, parse_rfc3339};
+use crate::credentials::{fresh_until, parse_rfc3339};
 use crate::error::{Error, Result, bail};
 use crate::ini::{Ini, Section};
 use crate::ini_edit;
-use crate::log::debug;
+use crate::log::{debug, warning};
+use crate::paths;
 use crate::profile::{self, ResolvedProfile};
 use crate::provider::{self, Handover};
 
@@ -31,12 +32,19 @@ pub fn target_section(opts: &CredentialOpts, plan: &ResolvedProfile) -> Result<S
     Ok(section)
 }
 
+/// What a written section records it was made from: never a secret. A section written by
+/// another tool records nothing, and is judged by its role and expiration alone.
+const SOURCE_KEY_ID: &str = "aws_mfa_source_key_id";
+const SOURCE_DEVICE: &str = "aws_mfa_source_device";
+
 /// The expiration of `[section]` when it holds short-term credentials for `plan` (the same
-/// role, or none) with more than `min_remaining` seconds left.
+/// role, or none; made from the same long-term key and `device`, when it records them)
+/// with more than `min_remaining` seconds left. `device` is None when not known offline.
 pub fn valid_until(
     credentials: &Ini,
     section: &str,
     plan: &ResolvedProfile,
+    device: Option<&str>,
     min_remaining: u64,
 ) -> Option<i64> {
     let s = credentials.section(section)?;
@@ -45,7 +53,15 @@ pub fn valid_until(
     s.get("aws_session_token")?;
     let expiration = parse_expiration(s.get("expiration")?)?;
     let wanted = plan.role.as_ref().map(|r| r.arn.as_str());
-    (fresh_until(expiration, min_remaining) && written_role(s) == wanted).then_some(expiration)
+    let same_key = s
+        .get(SOURCE_KEY_ID)
+        .is_none_or(|id| id == plan.access_key_id);
+    let same_device = match (s.get(SOURCE_DEVICE), device) {
+        (Some(written), Some(device)) => written == device,
+        _ => true,
+    };
+    (fresh_until(expiration, min_remaining) && written_role(s) == wanted && same_key && same_device)
+        .then_some(expiration)
 }
 
 /// The role a section's credentials are for, as aws-mfa and the Python aws-mfa write it.
@@ -71,16 +87,17 @@ fn parse_expiration(text: &str) -> Option<i64> {
 pub fn check_requested(opts: &CredentialOpts, plan: &ResolvedProfile) -> Result<()> {
     if opts.write_profile.is_some() {
         let section = target_section(opts, plan)?;
-        check(&provider::credentials_path(&opts.files), &section)?;
+        check(&provider::credentials_path(&opts.files)?, &section)?;
     }
     if opts.write_boto {
-        check(&boto_path(), BOTO_SECTION)?;
+        check(&boto_path()?, BOTO_SECTION)?;
     }
     Ok(())
 }
 
 /// Whether `[section]` of the file at `path` may be written.
 pub fn check(path: &Path, section: &str) -> Result<()> {
+    atomic::check_replaceable(path).map_err(|why| unreplaceable(path, &why))?;
     let text = read_text(path)?;
     ini_edit::check_writable(&text, section).map_err(|e| refusal(e, path, section))
 }
@@ -94,14 +111,14 @@ pub fn write_requested(
     if opts.write_profile.is_some() {
         let section = target_section(opts, plan)?;
         write_profile(
-            &provider::credentials_path(&opts.files),
+            &provider::credentials_path(&opts.files)?,
             &section,
             plan,
             handover,
         )?;
     }
     if opts.write_boto {
-        write_boto(&boto_path(), handover)?;
+        write_boto(&boto_path()?, handover)?;
     }
     Ok(())
 }
@@ -130,7 +147,9 @@ pub fn write_profile(
     if let Some(arn) = role {
         entries.push(("assumed_role_arn", arn));
     }
-    edit(path, section, &entries, c)
+    entries.push((SOURCE_KEY_ID, plan.access_key_id.as_str()));
+    entries.push((SOURCE_DEVICE, handover.device.as_str()));
+    edit(path, section, &entries)
 }
 
 /// `[Credentials]` of `~/.boto`, as boto 2 reads it.
@@ -141,34 +160,32 @@ pub fn write_boto(path: &Path, handover: &Handover) -> Result<()> {
         ("aws_secret_access_key", c.secret_access_key.as_str()),
         ("aws_security_token", c.session_token.as_str()),
     ];
-    edit(path, BOTO_SECTION, &entries, c)
+    edit(path, BOTO_SECTION, &entries)
 }
 
 const BOTO_SECTION: &str = "Credentials";
 
 /// `$BOTO_CONFIG`, else `~/.boto`.
-pub fn boto_path() -> PathBuf {
+pub fn boto_path() -> Result<PathBuf> {
     std::env::var_os("BOTO_CONFIG")
         .filter(|p| !p.is_empty())
         .map(PathBuf::from)
-        .unwrap_or_else(|| dirs::home_dir().unwrap_or_default().join(".boto"))
+        .map_or_else(paths::boto, Ok)
 }
 
 /// Read, edit one section, replace atomically; under a lock so parallel runs edit in turn.
-fn edit(path: &Path, section: &str, entries: &[(&str, &str)], c: &Credentials) -> Result<()> {
-    let _lock = Cache::locate()?.lock_file_edits(path)?;
+fn edit(path: &Path, section: &str, entries: &[(&str, &str)]) -> Result<()> {
+    let _lock = atomic::lock_edits(path)
+        .map_err(|e| Error::new(format!("cannot lock {} for editing: {e}", path.display())))?;
+    atomic::check_replaceable(path).map_err(|why| unreplaceable(path, &why))?;
     // Temporary files of a writer killed before its rename hold secrets: remove them.
     atomic::remove_leftovers(path)
         .map_err(|e| Error::new(format!("cannot tidy beside {}: {e}", path.display())))?;
     let text = read_text(path)?;
-    // The same credentials are there already (a cache hit): leave the file alone.
+    // The section says all this already (a cache hit): leave the file alone.
     let current = Ini::parse(&text);
     let same = current.section(section).is_some_and(|s| {
-        let token = s
-            .get("aws_session_token")
-            .or_else(|| s.get("aws_security_token"));
-        s.get("aws_access_key_id") == Some(c.access_key_id.as_str())
-            && token == Some(c.session_token.as_str())
+        entries.iter().all(|(key, value)| s.get(key) == Some(value))
             && s.get(ini_edit::MARKER_KEY) == Some(ini_edit::MARKER_VALUE)
     });
     if same {
@@ -183,7 +200,22 @@ fn edit(path: &Path, section: &str, entries: &[(&str, &str)], c: &Credentials) -
     atomic::write(path, edited.as_bytes(), 0o600)
         .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?;
     debug!("wrote [{section}] of {}", path.display());
+    // The mode is the user's to choose, but short-term secrets in a readable file are worth a word.
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.permissions().mode() & 0o044 != 0
+    {
+        warning!(
+            "{} is readable by other users (mode {:04o}), and so are the session credentials now written there; chmod 600 {} keeps them private",
+            path.display(),
+            meta.permissions().mode() & 0o7777,
+            shell_words::quote(&path.display().to_string())
+        );
+    }
     Ok(())
+}
+
+fn unreplaceable(path: &Path, why: &str) -> Error {
+    Error::new(format!("aws-mfa will not edit {}: {why}", path.display()))
 }
 
 /// A missing file reads as empty; one that is not UTF-8 text is not edited.
@@ -249,22 +281,47 @@ mod tests {
     #[test]
     fn a_section_is_valid_for_the_same_role_with_time_left() {
         let later = crate::credentials::rfc3339(now() + 3600);
+        let valid = |ini: &Ini, plan: &ResolvedProfile, min_remaining| {
+            valid_until(ini, "dev", plan, None, min_remaining).is_some()
+        };
         let ini = section(&later, "assumed_role = False\n");
-        assert!(valid_until(&ini, "dev", &plan(None), 300).is_some());
-        assert!(
-            valid_until(&ini, "dev", &plan(None), 4000).is_none(),
-            "margin"
-        );
-        assert!(valid_until(&ini, "dev", &plan(Some("arn:aws:iam::1:role/A")), 300).is_none());
+        assert!(valid(&ini, &plan(None), 300));
+        assert!(!valid(&ini, &plan(None), 4000), "margin");
+        assert!(!valid(&ini, &plan(Some("arn:aws:iam::1:role/A")), 300));
         let ini = section(
             &later,
             "assumed_role = True\nassumed_role_arn = arn:aws:iam::1:role/A\n",
         );
-        assert!(valid_until(&ini, "dev", &plan(Some("arn:aws:iam::1:role/A")), 300).is_some());
-        assert!(valid_until(&ini, "dev", &plan(Some("arn:aws:iam::1:role/B")), 300).is_none());
-        assert!(valid_until(&ini, "dev", &plan(None), 300).is_none());
+        assert!(valid(&ini, &plan(Some("arn:aws:iam::1:role/A")), 300));
+        assert!(!valid(&ini, &plan(Some("arn:aws:iam::1:role/B")), 300));
+        assert!(!valid(&ini, &plan(None), 300));
         let earlier = crate::credentials::rfc3339(now() - 60);
-        assert!(valid_until(&section(&earlier, ""), "dev", &plan(None), 0).is_none());
+        assert!(!valid(&section(&earlier, ""), &plan(None), 0));
+    }
+
+    #[test]
+    fn a_section_made_from_other_keys_or_another_device_is_not_valid() {
+        let later = crate::credentials::rfc3339(now() + 3600);
+        let device = "arn:aws:iam::123456789012:mfa/alice";
+        let ini = section(
+            &later,
+            &format!(
+                "aws_mfa_source_key_id = AKIAIOSFODNN7EXAMPLE\naws_mfa_source_device = {device}\n"
+            ),
+        );
+        assert!(valid_until(&ini, "dev", &plan(None), Some(device), 300).is_some());
+        assert!(
+            valid_until(&ini, "dev", &plan(None), None, 300).is_some(),
+            "device unknown offline"
+        );
+        let other_device = "arn:aws:iam::123456789012:mfa/bob";
+        assert!(valid_until(&ini, "dev", &plan(None), Some(other_device), 300).is_none());
+        let mut other_key = plan(None);
+        other_key.access_key_id = "AKIAI44QH8DHBEXAMPLE".into();
+        assert!(valid_until(&ini, "dev", &other_key, Some(device), 300).is_none());
+        // A section another tool wrote records neither: its role and expiration decide.
+        let theirs = section(&later, "");
+        assert!(valid_until(&theirs, "dev", &other_key, Some(other_device), 300).is_some());
     }
 
     #[test]

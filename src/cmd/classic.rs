@@ -3,33 +3,41 @@
 
 use std::io::Write;
 
+use crate::cache::Cache;
 use crate::cli::CredentialOpts;
 use crate::credentials::{now, rfc3339};
 use crate::error::Result;
 use crate::provider;
+use crate::text;
 use crate::write_profile;
 
 pub fn run(opts: &CredentialOpts) -> Result<()> {
     let (files, plan) = provider::plan(opts)?;
     let section = write_profile::target_section(opts, &plan)?;
-    let path = provider::credentials_path(&opts.files);
+    let path = provider::credentials_path(&opts.files)?;
     if !opts.refresh {
-        let valid =
-            write_profile::valid_until(&files.credentials, &section, &plan, opts.min_remaining);
+        let device = provider::known_device(&plan, &Cache::locate()?);
+        let valid = write_profile::valid_until(
+            &files.credentials,
+            &section,
+            &plan,
+            device.as_deref(),
+            opts.min_remaining,
+        );
         if let Some(expiration) = valid {
             let message = format!(
                 "[{section}] is still valid until {} ({} left); --force renews it",
                 rfc3339(expiration),
                 minutes_left(expiration)
             );
-            return super::to_stdout(|w| writeln!(w, "{message}"));
+            return super::to_stdout(|w| writeln!(w, "{}", text::escaped(&message)));
         }
     }
     write_profile::check(&path, &section)?;
     let handover = provider::obtain(&plan, opts)?;
     write_profile::write_profile(&path, &section, &plan, &handover)?;
     if opts.write_boto {
-        write_profile::write_boto(&write_profile::boto_path(), &handover)?;
+        write_profile::write_boto(&write_profile::boto_path()?, &handover)?;
     }
     let expiration = handover.credentials.expiration;
     let message = format!(
@@ -38,7 +46,7 @@ pub fn run(opts: &CredentialOpts) -> Result<()> {
         rfc3339(expiration),
         minutes_left(expiration)
     );
-    super::to_stdout(|w| writeln!(w, "{message}"))
+    super::to_stdout(|w| writeln!(w, "{}", text::escaped(&message)))
 }
 
 fn minutes_left(expiration: i64) -> String {

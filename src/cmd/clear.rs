@@ -6,6 +6,7 @@ use crate::cache::{Cache, EntryId};
 use crate::cli::{CredentialOpts, FileOpts};
 use crate::error::Result;
 use crate::provider;
+use crate::text;
 
 pub fn run(profile: Option<&str>, all: bool, files: &FileOpts) -> Result<()> {
     let cache = Cache::locate()?;
@@ -39,7 +40,7 @@ pub fn run(profile: Option<&str>, all: bool, files: &FileOpts) -> Result<()> {
             }
         }
     };
-    super::to_stdout(|w| writeln!(w, "{message}"))
+    super::to_stdout(|w| writeln!(w, "{}", text::escaped(&message)))
 }
 
 fn plural(n: usize) -> &'static str {

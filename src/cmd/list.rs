@@ -10,6 +10,7 @@ use crate::credentials::now;
 use crate::error::Result;
 use crate::profile;
 use crate::provider;
+use crate::text;
 
 #[derive(Debug, Serialize)]
 struct Row {
@@ -29,7 +30,14 @@ pub fn run(files: &FileOpts, json: bool, names: bool) -> Result<()> {
     let parsed = provider::read_files(files)?;
     let profiles = parsed.profile_names();
     if names {
-        return super::to_stdout(|w| profiles.iter().try_for_each(|p| writeln!(w, "{p}")));
+        // For completions: a name with control or bidi characters is not offered, since
+        // it would reach the terminal raw on the command line.
+        return super::to_stdout(|w| {
+            profiles
+                .iter()
+                .filter(|p| !text::has_unsafe_chars(p))
+                .try_for_each(|p| writeln!(w, "{p}"))
+        });
     }
     let cache = Cache::locate()?;
     let env = |name: &str| std::env::var(name).ok();
@@ -71,8 +79,8 @@ pub fn run(files: &FileOpts, json: bool, names: bool) -> Result<()> {
         .collect();
     super::to_stdout(|w| {
         if json {
-            serde_json::to_writer_pretty(&mut *w, &rows)?;
-            writeln!(w)
+            let json = serde_json::to_string_pretty(&rows)?;
+            writeln!(w, "{}", text::json_escaped(&json))
         } else {
             write_table(w, &rows)
         }
@@ -83,9 +91,12 @@ fn write_table(w: &mut impl Write, rows: &[Row]) -> io::Result<()> {
     let cells: Vec<[String; 5]> = rows
         .iter()
         .map(|r| {
-            let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+            let dash = |v: &Option<String>| {
+                v.as_deref()
+                    .map_or_else(|| "-".into(), |v| text::escaped(v).into_owned())
+            };
             [
-                r.profile.clone(),
+                text::escaped(&r.profile).into_owned(),
                 dash(&r.device),
                 dash(&r.role),
                 dash(&r.source),

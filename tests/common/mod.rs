@@ -763,8 +763,11 @@ impl Sandbox {
         append(&self.config, text);
     }
 
+    /// Writes the credentials file 0600, as `aws configure` leaves it.
     pub fn write_credentials(&self, text: &str) {
         std::fs::write(&self.credentials, text).expect("write credentials");
+        std::fs::set_permissions(&self.credentials, std::fs::Permissions::from_mode(0o600))
+            .expect("chmod credentials");
     }
 
     pub fn append_credentials(&self, text: &str) {

@@ -1,0 +1,694 @@
+//! Issue 8 ("Safety"): the defects found by attacking aws-mfa, each pinned by a test that
+//! failed before its fix. Items 2, 5, 6, 7, 8, 10, 12, 13, 15 and 16 live here; the others
+//! have their own files (shell_safety, mfa_process, sts_safety, botocore_oracle).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// A user and group id with no entry in the password database.
+const NOBODY_KNOWN: u32 = 54_321;
+
+#[track_caller]
+fn require_root(why: &str) {
+    // SAFETY: geteuid has no preconditions.
+    let euid = unsafe { libc::geteuid() };
+    assert_eq!(
+        euid, 0,
+        "this test must run as root: it {why} (run the suite as root, as CI does)"
+    );
+}
+
+/// Run the command as `uid`/`gid` with no supplementary groups (the test runs as root).
+fn as_user(cmd: &mut Command, uid: u32, gid: u32) {
+    // SAFETY: setgroups/setgid/setuid are async-signal-safe and touch no parent memory.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::setgroups(0, std::ptr::null()) != 0
+                || libc::setgid(gid) != 0
+                || libc::setuid(uid) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+fn exec_env(sb: &Sandbox, extra: &[&str]) -> Command {
+    let mut args = vec!["exec", "-p", "dev", "--token-code", CODE];
+    args.extend_from_slice(extra);
+    args.extend_from_slice(&["--", "env"]);
+    sb.cmd(args)
+}
+
+fn raw_chars(text: &str) -> Vec<char> {
+    text.chars()
+        .filter(|&c| {
+            (c.is_control() && c != '\n')
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+        })
+        .collect()
+}
+
+#[track_caller]
+fn assert_no_raw_controls(what: &str, text: &str) {
+    let raw = raw_chars(text);
+    assert!(
+        raw.is_empty(),
+        "{what} printed raw control or bidi characters {raw:?}:\n{}",
+        text.escape_debug()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 2: no home directory means no relative defaults
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn without_a_home_directory_nothing_is_read_from_the_working_directory() {
+    require_root("runs aws-mfa as a user id that has no passwd entry");
+    let sb = Sandbox::new();
+    // What an attacker leaves in a directory: a config whose mfa_process runs their code.
+    let trap = sb.root.join("trap");
+    std::fs::create_dir_all(trap.join(".aws")).unwrap();
+    std::fs::write(
+        trap.join(".aws/config"),
+        format!(
+            "[default]\nmfa_serial = {DEVICE}\nmfa_process = touch {0}/PWNED\n\
+             [profile dev]\nmfa_serial = {DEVICE}\nmfa_process = touch {0}/PWNED\n",
+            trap.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        trap.join(".aws/credentials"),
+        format!(
+            "[default]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n\
+             [dev]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&trap, std::fs::Permissions::from_mode(0o777)).unwrap();
+    // The other user may pass through the sandbox to a cache directory of its own.
+    std::fs::set_permissions(&sb.root, std::fs::Permissions::from_mode(0o711)).unwrap();
+    let own_cache = sb.root.join("nohome-cache");
+    std::fs::create_dir(&own_cache).unwrap();
+    std::fs::set_permissions(&own_cache, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::os::unix::fs::chown(&own_cache, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+    // With a cache directory given (else that alone stops it) and without one.
+    for (args, cache) in [
+        (vec!["exec", "-p", "dev", "--", "true"], Some(&own_cache)),
+        (vec!["env"], Some(&own_cache)),
+        (vec!["-p", "dev"], Some(&own_cache)),
+        (vec!["list"], Some(&own_cache)),
+        (vec!["exec", "-p", "dev", "--", "true"], None),
+        (vec!["clear", "--all"], None),
+    ] {
+        let mut cmd = Command::new(BIN);
+        cmd.args(&args)
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("AWS_ENDPOINT_URL", sb.endpoint())
+            .current_dir(&trap)
+            .stdin(std::process::Stdio::null());
+        if let Some(cache) = cache {
+            cmd.env("AWS_MFA_CACHE_DIR", cache);
+        }
+        detach_from_terminal(&mut cmd);
+        as_user(&mut cmd, NOBODY_KNOWN, NOBODY_KNOWN);
+        let r = run(&mut cmd);
+        r.assert_one_line_error();
+        assert!(
+            r.stderr.contains("home directory"),
+            "the error must say there is no home directory\n{}",
+            r.dump()
+        );
+        assert!(
+            !trap.join("PWNED").exists(),
+            "{args:?}: the working directory's mfa_process ran"
+        );
+        assert!(
+            !trap.join(".cache").exists(),
+            "{args:?}: a cache was made in the working directory"
+        );
+    }
+    assert_eq!(
+        sb.proxy.total(),
+        0,
+        "STS was called: {}",
+        sb.proxy.summary()
+    );
+
+    // With the paths given explicitly, no home is needed (and ~/.boto is not guessed).
+    let mut cmd = sb.cmd([
+        "exec",
+        "-p",
+        "dev",
+        "--token-code",
+        CODE,
+        "--write-boto",
+        "--",
+        "true",
+    ]);
+    cmd.env_remove("HOME").current_dir(&trap);
+    as_user(&mut cmd, NOBODY_KNOWN, NOBODY_KNOWN);
+    let r = run(&mut cmd);
+    r.assert_one_line_error();
+    assert!(r.stderr.contains("BOTO_CONFIG"), "{}", r.dump());
+    assert!(!trap.join(".boto").exists());
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 5: writers serialize on the file, however its path is spelled
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn parallel_writers_through_a_link_and_two_cache_dirs_keep_every_section() {
+    let sb = Sandbox::new();
+    let before = std::fs::read_to_string(&sb.credentials).unwrap();
+    let link = sb.root.join("credentials-link");
+    std::os::unix::fs::symlink(&sb.credentials, &link).unwrap();
+    let spelled = sb.home.join(".aws/../.aws/credentials");
+    let n = 40;
+    let running: Vec<Running> = (0..n)
+        .map(|i| {
+            let path: &Path = match i % 3 {
+                0 => &link,
+                1 => &spelled,
+                _ => &sb.credentials,
+            };
+            let section = format!("--write-profile=parallel-{i}");
+            let mut cmd = sb.cmd([
+                "exec",
+                "-p",
+                "dev",
+                "--token-code",
+                CODE,
+                &section,
+                "--",
+                "true",
+            ]);
+            cmd.env("AWS_SHARED_CREDENTIALS_FILE", path).env(
+                "AWS_MFA_CACHE_DIR",
+                sb.root.join(format!("cache-{}", i % 2)),
+            );
+            spawn(&mut cmd)
+        })
+        .collect();
+    let mut failed = Vec::new();
+    for r in running {
+        let r = r.finish(DEFAULT_TIMEOUT);
+        if r.code() != Some(0) {
+            failed.push(r.dump());
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} runs failed:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+    let after = std::fs::read_to_string(&sb.credentials).unwrap();
+    assert!(
+        after.starts_with(&before),
+        "the original sections changed:\n{after}"
+    );
+    let missing: Vec<usize> = (0..n)
+        .filter(|i| !after.contains(&format!("[parallel-{i}]\n")))
+        .collect();
+    assert!(missing.is_empty(), "sections lost: {missing:?}\n{after}");
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(sb.home.join(".aws"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name != "credentials" && name != "config")
+        .collect();
+    assert!(leftovers.is_empty(), "left beside the file: {leftovers:?}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 6: owner, group, hard links and mode of the credentials file
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn root_editing_a_users_file_keeps_its_owner_and_group() {
+    require_root("edits a file that belongs to another user");
+    let sb = Sandbox::new();
+    std::os::unix::fs::chown(&sb.credentials, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN + 1)).unwrap();
+    std::fs::set_permissions(&sb.credentials, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let r = run(&mut exec_env(&sb, &["--write-profile=dev-session"]));
+    r.assert_success();
+    let meta = std::fs::metadata(&sb.credentials).unwrap();
+    assert_eq!(
+        (meta.uid(), meta.gid(), meta.mode() & 0o7777),
+        (NOBODY_KNOWN, NOBODY_KNOWN + 1, 0o600),
+        "owner, group or mode changed"
+    );
+    assert!(
+        std::fs::read_to_string(&sb.credentials)
+            .unwrap()
+            .contains("[dev-session]")
+    );
+}
+
+#[test]
+fn a_hard_linked_credentials_file_is_refused_before_a_code_is_asked() {
+    let sb = Sandbox::new();
+    let other = sb.root.join("credentials-hardlink");
+    std::fs::hard_link(&sb.credentials, &other).unwrap();
+    let before = std::fs::read(&sb.credentials).unwrap();
+    let r = run(&mut exec_env(&sb, &["--write-profile=dev-session"]));
+    r.assert_one_line_error();
+    assert!(r.stderr.contains("hard link"), "{}", r.dump());
+    assert_eq!(std::fs::read(&sb.credentials).unwrap(), before);
+    let meta = std::fs::metadata(&sb.credentials).unwrap();
+    assert_eq!(meta.nlink(), 2, "the hard link was split");
+    assert_eq!(sb.proxy.total(), 0, "asked STS: {}", sb.proxy.summary());
+    assert!(sb.cache_entries().is_empty());
+}
+
+#[test]
+fn a_credentials_file_others_can_read_gets_one_warning_and_keeps_its_mode() {
+    let sb = Sandbox::new();
+    std::fs::set_permissions(&sb.credentials, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let r = run(&mut exec_env(&sb, &["--write-profile=dev-session"]));
+    r.assert_success();
+    assert_eq!(
+        mode(&sb.credentials),
+        0o644,
+        "the mode was changed silently"
+    );
+    let warnings: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("readable"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "one warning expected\n{}", r.dump());
+    assert!(
+        warnings[0].starts_with("aws-mfa: warning: "),
+        "{}",
+        r.dump()
+    );
+    assert!(warnings[0].contains("chmod 600"), "{}", r.dump());
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 7: a cache directory aws-mfa did not create is never chmod'ed
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_shared_cache_directory_is_refused_and_left_as_it_is() {
+    let sb = Sandbox::new();
+    let shared = sb.root.join("shared-tmp");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let open_home = sb.root.join("open-home");
+    std::fs::create_dir(&open_home).unwrap();
+    std::fs::set_permissions(&open_home, std::fs::Permissions::from_mode(0o755)).unwrap();
+    for (dir, mode_before) in [(&shared, 0o1777), (&open_home, 0o755)] {
+        let r = run(exec_env(&sb, &[]).env("AWS_MFA_CACHE_DIR", dir));
+        r.assert_one_line_error();
+        assert!(
+            r.stderr.contains(&dir.display().to_string()),
+            "the message must name the directory\n{}",
+            r.dump()
+        );
+        assert_eq!(mode(dir), mode_before, "the directory's mode was changed");
+        assert_eq!(
+            std::fs::read_dir(dir).unwrap().count(),
+            0,
+            "wrote into {}",
+            dir.display()
+        );
+    }
+    assert_eq!(sb.proxy.total(), 0, "asked STS: {}", sb.proxy.summary());
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 8: a cache write that fails after STS answered still hands the credentials over
+// ---------------------------------------------------------------------------------------
+
+#[track_caller]
+fn assert_handed_over_with_one_warning(r: &Run) {
+    r.assert_success();
+    let env = parse_env(&r.stdout);
+    assert!(
+        env.get("AWS_SESSION_TOKEN").is_some_and(|t| !t.is_empty()),
+        "no credentials handed over\n{}",
+        r.dump()
+    );
+    let lines: Vec<&str> = r.stderr.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one warning expected\n{}", r.dump());
+    assert!(
+        lines[0].starts_with("aws-mfa: warning: ") && lines[0].contains("not cached"),
+        "{}",
+        r.dump()
+    );
+}
+
+#[test]
+fn a_directory_where_the_cache_file_belongs_still_hands_over_and_says_so() {
+    let sb = Sandbox::new();
+    run(&mut exec_env(&sb, &[])).assert_success();
+    let entry = sb.cache_entries().pop().expect("an entry");
+    std::fs::remove_file(&entry).unwrap();
+    std::fs::create_dir(&entry).unwrap();
+    let r = run(&mut exec_env(&sb, &["--refresh"]));
+    assert_handed_over_with_one_warning(&r);
+    assert!(r.stderr.contains("is a directory"), "{}", r.dump());
+    assert_eq!(sb.proxy.count("GetSessionToken"), 2);
+}
+
+#[test]
+fn a_full_disk_still_hands_over_the_credentials() {
+    require_root("mounts a small tmpfs in a private mount namespace");
+    let sb = Sandbox::new();
+    let cache = sb.root.join("full");
+    std::fs::create_dir(&cache).unwrap();
+    // A private mount namespace: a 64 KiB tmpfs, filled up before aws-mfa runs.
+    let script = format!(
+        "mount -t tmpfs -o size=64k,mode=0700 tmpfs {0} && \
+         (dd if=/dev/zero of={0}/fill bs=4096 count=64 2>/dev/null; true) && exec \"$@\"",
+        cache.display()
+    );
+    let mut cmd = sb.command(require_tool("unshare"));
+    cmd.args([
+        "--mount",
+        "--propagation",
+        "private",
+        "sh",
+        "-c",
+        &script,
+        "sh",
+        BIN,
+    ])
+    .args(["exec", "-p", "dev", "--token-code", CODE, "--", "env"])
+    .env("AWS_MFA_CACHE_DIR", &cache);
+    let r = run(&mut cmd);
+    assert_handed_over_with_one_warning(&r);
+    assert!(r.stderr.contains("No space left"), "{}", r.dump());
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 10: a short-term section made from other keys or another device is renewed
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn the_classic_section_is_renewed_when_its_keys_or_device_change() {
+    let sb = Sandbox::empty();
+    sb.write_config("");
+    let long_term = |key: &str, device: &str| {
+        format!(
+            "[dev-long-term]\naws_access_key_id = {key}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n\
+             aws_mfa_device = {device}\n"
+        )
+    };
+    sb.write_credentials(&long_term(ACCESS_KEY_ID, DEVICE));
+    let classic = |sb: &Sandbox| run(sb.cmd(["-p", "dev"]).env("AWS_MFA_TOKEN_CODE", CODE));
+    classic(&sb).assert_success();
+    let r = classic(&sb);
+    r.assert_success();
+    assert!(r.stdout.contains("still valid"), "{}", r.dump());
+    assert_eq!(sb.proxy.count("GetSessionToken"), 1);
+
+    let replace_long_term = |sb: &Sandbox, text: &str| {
+        let current = std::fs::read_to_string(&sb.credentials).unwrap();
+        let short_term = &current[current.find("\n[dev]").expect("the short-term section")..];
+        sb.write_credentials(&format!("{text}{short_term}"));
+    };
+    // A new key in [dev-long-term]: [dev] was made from the old one.
+    replace_long_term(&sb, &long_term("AKIAI44QH8DHBEXAMPLE", DEVICE));
+    let r = classic(&sb);
+    r.assert_success();
+    assert!(
+        r.stdout.contains("wrote [dev]"),
+        "not renewed after a key change\n{}",
+        r.dump()
+    );
+    assert_eq!(sb.proxy.count("GetSessionToken"), 2);
+
+    // Another device.
+    replace_long_term(
+        &sb,
+        &long_term("AKIAI44QH8DHBEXAMPLE", "arn:aws:iam::123456789012:mfa/bob"),
+    );
+    let r = classic(&sb);
+    r.assert_success();
+    assert!(
+        r.stdout.contains("wrote [dev]"),
+        "not renewed after a device change\n{}",
+        r.dump()
+    );
+    assert_eq!(sb.proxy.count("GetSessionToken"), 3);
+
+    // What was recorded: the key id and the device, never a secret.
+    let text = std::fs::read_to_string(&sb.credentials).unwrap();
+    assert!(
+        text.contains("aws_mfa_source_key_id = AKIAI44QH8DHBEXAMPLE"),
+        "{text}"
+    );
+    assert!(
+        text.contains("aws_mfa_source_device = arn:aws:iam::123456789012:mfa/bob"),
+        "{text}"
+    );
+    assert_eq!(text.matches(SECRET_ACCESS_KEY).count(), 1, "{text}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 12: the code is not handed to the child
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn the_token_code_variable_does_not_reach_the_child() {
+    let sb = Sandbox::new();
+    let r = run(sb
+        .cmd(["exec", "-p", "dev", "--", "env"])
+        .env("AWS_MFA_TOKEN_CODE", CODE));
+    r.assert_success();
+    let env = parse_env(&r.stdout);
+    assert!(env.contains_key("AWS_SESSION_TOKEN"), "{}", r.dump());
+    assert!(
+        !env.contains_key("AWS_MFA_TOKEN_CODE"),
+        "the code reached the child"
+    );
+    let r = run(&mut sb.cmd(["env", "-p", "dev"]));
+    r.assert_success();
+    assert!(
+        r.stdout
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains("AWS_MFA_TOKEN_CODE"),
+        "env does not unset AWS_MFA_TOKEN_CODE\n{}",
+        r.dump()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 13: --no-prompt never waits on another terminal's prompt
+// ---------------------------------------------------------------------------------------
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+}
+
+#[test]
+fn no_prompt_gives_up_on_a_busy_lock_within_a_second() {
+    let sb = Sandbox::new();
+    let (ready, go) = (sb.root.join("ready"), sb.root.join("go"));
+    mkfifo(&ready);
+    mkfifo(&go);
+    // The first aws-mfa holds the entry's lock while its mfa_process "waits for the user".
+    sb.append_config(&format!(
+        "\n[profile slow]\nsource_profile = dev\nmfa_serial = {DEVICE}\n\
+         mfa_process = sh -c 'echo started > {}; read x < {}; echo {CODE}'\n",
+        ready.display(),
+        go.display()
+    ));
+    let first = spawn(&mut sb.cmd(["exec", "-p", "slow", "--", "true"]));
+    let mut line = String::new();
+    BufReader::new(std::fs::File::open(&ready).unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line.trim(), "started");
+
+    let started = Instant::now();
+    let hook = run_within(
+        &mut sb.cmd(["env", "--no-prompt", "-p", "slow"]),
+        Duration::from_secs(20),
+    );
+    let waited = started.elapsed();
+    eprintln!("--no-prompt gave up after {waited:?}");
+    hook.assert_one_line_error();
+    assert!(hook.stdout.is_empty(), "{}", hook.dump());
+    assert!(
+        waited < Duration::from_secs(5),
+        "--no-prompt waited {waited:?} for the lock"
+    );
+
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&go)
+        .unwrap()
+        .write_all(b"go\n")
+        .unwrap();
+    first.finish(DEFAULT_TIMEOUT).assert_success();
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 15: long source_profile chains
+// ---------------------------------------------------------------------------------------
+
+fn chain_config(links: usize) -> String {
+    let mut text = String::with_capacity(links * 48);
+    for i in 0..links {
+        text.push_str(&format!("[profile p{i}]\nsource_profile = p{}\n", i + 1));
+    }
+    text.push_str(&format!("[profile p{links}]\nmfa_serial = {DEVICE}\n"));
+    text
+}
+
+#[test]
+fn a_chain_longer_than_100_is_an_error_naming_the_profile() {
+    let sb = Sandbox::new();
+    sb.write_config(&chain_config(150));
+    sb.append_credentials(&format!(
+        "[p150]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n"
+    ));
+    let r = run(&mut sb.cmd(["exec", "-p", "p0", "--token-code", CODE, "--", "true"]));
+    r.assert_one_line_error();
+    assert!(
+        r.stderr.contains("'p0'") && r.stderr.contains("100"),
+        "{}",
+        r.dump()
+    );
+    // 60 links away from the keys is fine.
+    run(&mut sb.cmd(["exec", "-p", "p90", "--token-code", CODE, "--", "true"])).assert_success();
+}
+
+#[test]
+fn list_of_a_ten_thousand_link_chain_finishes() {
+    let sb = Sandbox::new();
+    sb.write_config(&chain_config(10_000));
+    let started = Instant::now();
+    // Before the fix this took over ten minutes; linear work takes well under a second.
+    let r = run_within(&mut sb.cmd(["list", "--json"]), Duration::from_secs(60));
+    eprintln!("list of a 10,000-link chain: {:?}", started.elapsed());
+    r.assert_success();
+    let rows: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(rows.as_array().map(Vec::len), Some(10_001 + 3));
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 16: names and values reach the terminal escaped
+// ---------------------------------------------------------------------------------------
+
+const EVIL: &str = "evil\u{1b}[2J\u{7}\u{202e}txt.exe\u{2028}x";
+
+#[test]
+fn hostile_names_reach_the_terminal_escaped() {
+    let sb = Sandbox::new();
+    let role = "arn:aws:iam::123456789012:role/R\u{1b}[31m\u{202e}";
+    sb.append_config(&format!(
+        "\n[profile {EVIL}]\nsource_profile = dev\nrole_arn = {role}\n"
+    ));
+    let cache = sb.root.join("cache\u{1b}[2J\u{202e}");
+    let outputs = [
+        ("list", run(&mut sb.cmd(["list"]))),
+        ("list --json", run(&mut sb.cmd(["list", "--json"]))),
+        ("list --names", run(&mut sb.cmd(["list", "--names"]))),
+        ("clear", run(&mut sb.cmd(["clear", "-p", EVIL]))),
+        (
+            "-v exec",
+            run(sb
+                .cmd(["-v", "exec", "-p", EVIL, "--token-code", CODE, "--", "true"])
+                .env("AWS_MFA_CACHE_DIR", &cache)),
+        ),
+        ("note", {
+            // A cache file that is not trusted gets a note naming it.
+            for entry in std::fs::read_dir(&cache).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "json") {
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+                        .unwrap();
+                }
+            }
+            run(sb
+                .cmd(["exec", "-p", "dev", "--token-code", CODE, "--", "true"])
+                .env("AWS_MFA_CACHE_DIR", &cache))
+        }),
+    ];
+    for (what, r) in &outputs {
+        assert_no_raw_controls(&format!("{what} (stdout)"), &r.stdout);
+        assert_no_raw_controls(&format!("{what} (stderr)"), &r.stderr);
+    }
+    let list = &outputs[0].1;
+    list.assert_success();
+    assert!(list.stdout.contains("evil\\u{1b}"), "{}", list.dump());
+    let json: serde_json::Value = serde_json::from_str(&outputs[1].1.stdout).unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|row| row["profile"] == EVIL),
+        "the JSON must carry the name itself, escaped as JSON"
+    );
+    assert!(
+        !outputs[2].1.stdout.lines().any(|l| l.starts_with("evil")),
+        "list --names offers a name that cannot be typed safely"
+    );
+    assert!(
+        outputs[3].1.stdout.contains("evil\\u{1b}"),
+        "{}",
+        outputs[3].1.dump()
+    );
+    assert!(
+        outputs[4].1.stderr.contains("debug:"),
+        "{}",
+        outputs[4].1.dump()
+    );
+    assert!(
+        outputs[5].1.stderr.contains("note:"),
+        "{}",
+        outputs[5].1.dump()
+    );
+}
+
+/// The same for the names as files and ~/.boto carry them: a path with control characters.
+#[test]
+fn a_path_with_control_characters_is_escaped_in_messages() {
+    let sb = Sandbox::new();
+    let odd = sb.root.join("creds\u{1b}[2J\u{202e}");
+    std::fs::copy(&sb.credentials, &odd).unwrap();
+    let r = run(sb
+        .cmd([
+            "-p",
+            "dev",
+            "--token-code",
+            CODE,
+            "--long-term-suffix",
+            "none",
+            "--short-term-suffix",
+            "short",
+        ])
+        .env("AWS_SHARED_CREDENTIALS_FILE", &odd));
+    r.assert_success();
+    assert!(r.stdout.contains("wrote [dev-short]"), "{}", r.dump());
+    assert_no_raw_controls("classic", &r.stdout);
+}
