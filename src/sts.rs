@@ -39,6 +39,7 @@ pub struct Sts {
 
 /// What a call was about, for translating its errors.
 struct CallContext<'a> {
+    /// The MFA device, when the request carries a code for it.
     device: Option<&'a str>,
     role: Option<&'a str>,
     duration: u32,
@@ -98,7 +99,7 @@ impl Sts {
             .duration_seconds(duration as i32)
             .send();
         match self.runtime.block_on(call) {
-            Ok(out) => self.convert(out.credentials()),
+            Ok(out) => self.convert(out.credentials(), &context),
             Err(e) => Err(self.translate(e, &context)),
         }
     }
@@ -141,7 +142,7 @@ impl Sts {
             call = call.serial_number(device).token_code(code);
         }
         match self.runtime.block_on(call.send()) {
-            Ok(out) => self.convert(out.credentials()),
+            Ok(out) => self.convert(out.credentials(), &context),
             Err(e) => Err(self.translate(e, &context)),
         }
     }
@@ -218,21 +219,37 @@ impl Sts {
     }
 
     /// STS's credentials, refused when an answer cut short left a part empty or the
-    /// expiration missing (the XML reader fills those in rather than failing).
+    /// expiration missing (the XML reader fills those in rather than failing), or when a
+    /// part holds a control character (the XML reader decodes `&#x0;`, `&#x1b;`, `&#10;`…):
+    /// no environment, INI file or terminal carries those, so nothing of it is cached.
     fn convert(
         &self,
         credentials: Option<&aws_sdk_sts::types::Credentials>,
+        call: &CallContext,
     ) -> Result<Credentials> {
         let unreadable = |what: &str| {
             Error::new(format!(
-                "STS at {} sent an answer that cannot be read ({what}); try again",
-                self.place
+                "STS at {} sent an answer that cannot be read ({what}); {}",
+                self.place,
+                again(call)
             ))
         };
         let c = credentials.ok_or_else(|| unreadable("no credentials"))?;
-        let parts = [c.access_key_id(), c.secret_access_key(), c.session_token()];
-        if parts.iter().any(|p| p.is_empty()) {
+        let parts = [
+            ("access key id", c.access_key_id()),
+            ("secret access key", c.secret_access_key()),
+            ("session token", c.session_token()),
+        ];
+        if parts.iter().any(|(_, p)| p.is_empty()) {
             return Err(unreadable("a part of the credentials is empty"));
+        }
+        // The expiration is a parsed timestamp: only the three strings can carry one.
+        if let Some((part, _)) = parts.iter().find(|(_, p)| p.chars().any(char::is_control)) {
+            return Err(Error::new(format!(
+                "STS at {} sent credentials whose {part} holds a control character, which no environment or file can carry: nothing was cached; {}",
+                self.place,
+                again(call)
+            )));
         }
         let expiration = c.expiration().secs();
         if expiration <= now() {
@@ -267,6 +284,21 @@ impl Sts {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         match &err {
+            // A success status whose body the SDK could not read: a malformed document, a
+            // character XML does not allow, an expiration that is not a timestamp.
+            SdkError::ServiceError(service) if service.raw().status().is_success() => {
+                // The cause may quote a piece of the answer, a secret: it is never shown.
+                let what = if innermost_cause(&err).contains("timestamp") {
+                    "the expiration is not a timestamp"
+                } else {
+                    "not valid XML of the expected shape"
+                };
+                Error::new(format!(
+                    "STS at {} sent an answer that cannot be read ({what}); {}",
+                    self.place,
+                    again(call)
+                ))
+            }
             SdkError::ServiceError(service) => {
                 let e = service.err();
                 match e.code() {
@@ -311,6 +343,15 @@ impl Sts {
                 DisplayErrorContext(&err)
             )),
         }
+    }
+}
+
+/// What to do after a failure once the request may have reached STS.
+fn again(call: &CallContext) -> &'static str {
+    if call.device.is_some() {
+        "the MFA code may have been used, so wait for the next code before trying again"
+    } else {
+        "try again"
     }
 }
 
@@ -459,5 +500,53 @@ mod tests {
             text.contains("role/Admin") && text.contains("trust policy"),
             "{text}"
         );
+    }
+
+    fn sts_credentials(id: &str, secret: &str, token: &str) -> aws_sdk_sts::types::Credentials {
+        aws_sdk_sts::types::Credentials::builder()
+            .access_key_id(id)
+            .secret_access_key(secret)
+            .session_token(token)
+            .expiration(aws_smithy_types::DateTime::from_secs(4_070_908_800))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn credentials_with_a_control_character_are_refused_naming_the_part() {
+        let sts = Sts::new("us-east-1", Some("http://127.0.0.1:9")).unwrap();
+        let good = sts_credentials("ASIAEXAMPLE", "secret", "token");
+        assert!(sts.convert(Some(&good), &call()).is_ok());
+        for c in [
+            '\0', '\x1b', '\x01', '\x7f', '\u{85}', '\u{9b}', '\n', '\r', '\t',
+        ] {
+            let bad = format!("VALUE{c}VALUE");
+            let cases = [
+                ("access key id", sts_credentials(&bad, "secret", "token")),
+                (
+                    "secret access key",
+                    sts_credentials("ASIAEXAMPLE", &bad, "token"),
+                ),
+                (
+                    "session token",
+                    sts_credentials("ASIAEXAMPLE", "secret", &bad),
+                ),
+            ];
+            for (part, credentials) in cases {
+                let text = sts
+                    .convert(Some(&credentials), &call())
+                    .unwrap_err()
+                    .to_string();
+                assert!(
+                    text.contains(part) && text.contains("control character"),
+                    "{c:?}: {text}"
+                );
+                assert!(text.contains("next code"), "{c:?}: {text}");
+                assert!(!text.contains("VALUE"), "{c:?}: shows the value: {text}");
+            }
+        }
+        // Not a control character: a space, a bidi mark, a non-ASCII letter pass.
+        let odd = sts_credentials("ASIA EXAMPLE", "s\u{202e}cr\u{e9}t", "token");
+        assert!(sts.convert(Some(&odd), &call()).is_ok());
     }
 }
