@@ -14,6 +14,11 @@ use aws_sdk_sts::config::retry::RetryConfig;
 use aws_sdk_sts::config::timeout::TimeoutConfig;
 use aws_sdk_sts::config::{BehaviorVersion, Region};
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_runtime_api::client::retries::classifiers::{
+    ClassifyRetry, RetryAction, RetryClassifierPriority,
+};
 
 use crate::credentials::{Credentials, now};
 use crate::error::{Error, Result};
@@ -39,6 +44,7 @@ pub struct Sts {
 
 /// What a call was about, for translating its errors.
 struct CallContext<'a> {
+    /// The MFA device, when the request carries a code for it.
     device: Option<&'a str>,
     role: Option<&'a str>,
     duration: u32,
@@ -96,9 +102,11 @@ impl Sts {
             .serial_number(device)
             .token_code(code)
             .duration_seconds(duration as i32)
+            .customize()
+            .config_override(send_once())
             .send();
         match self.runtime.block_on(call) {
-            Ok(out) => self.convert(out.credentials()),
+            Ok(out) => self.convert(out.credentials(), &context),
             Err(e) => Err(self.translate(e, &context)),
         }
     }
@@ -137,11 +145,17 @@ impl Sts {
             .role_session_name(&role.session_name)
             .duration_seconds(duration as i32)
             .set_external_id(role.external_id.clone());
-        if let Some((device, code)) = mfa {
-            call = call.serial_number(device).token_code(code);
-        }
-        match self.runtime.block_on(call.send()) {
-            Ok(out) => self.convert(out.credentials()),
+        let sent = match mfa {
+            Some((device, code)) => {
+                call = call.serial_number(device).token_code(code);
+                self.runtime
+                    .block_on(call.customize().config_override(send_once()).send())
+            }
+            // Signed by the MFA session, no code: the standard retries.
+            None => self.runtime.block_on(call.send()),
+        };
+        match sent {
+            Ok(out) => self.convert(out.credentials(), &context),
             Err(e) => Err(self.translate(e, &context)),
         }
     }
@@ -218,21 +232,37 @@ impl Sts {
     }
 
     /// STS's credentials, refused when an answer cut short left a part empty or the
-    /// expiration missing (the XML reader fills those in rather than failing).
+    /// expiration missing (the XML reader fills those in rather than failing), or when a
+    /// part holds a control character (the XML reader decodes `&#x0;`, `&#x1b;`, `&#10;`…):
+    /// no environment, INI file or terminal carries those, so nothing of it is cached.
     fn convert(
         &self,
         credentials: Option<&aws_sdk_sts::types::Credentials>,
+        call: &CallContext,
     ) -> Result<Credentials> {
         let unreadable = |what: &str| {
             Error::new(format!(
-                "STS at {} sent an answer that cannot be read ({what}); try again",
-                self.place
+                "STS at {} sent an answer that cannot be read ({what}); {}",
+                self.place,
+                again(call)
             ))
         };
         let c = credentials.ok_or_else(|| unreadable("no credentials"))?;
-        let parts = [c.access_key_id(), c.secret_access_key(), c.session_token()];
-        if parts.iter().any(|p| p.is_empty()) {
+        let parts = [
+            ("access key id", c.access_key_id()),
+            ("secret access key", c.secret_access_key()),
+            ("session token", c.session_token()),
+        ];
+        if parts.iter().any(|(_, p)| p.is_empty()) {
             return Err(unreadable("a part of the credentials is empty"));
+        }
+        // The expiration is a parsed timestamp: only the three strings can carry one.
+        if let Some((part, _)) = parts.iter().find(|(_, p)| p.chars().any(char::is_control)) {
+            return Err(Error::new(format!(
+                "STS at {} sent credentials whose {part} holds a control character, which no environment or file can carry: nothing was cached; {}",
+                self.place,
+                again(call)
+            )));
         }
         let expiration = c.expiration().secs();
         if expiration <= now() {
@@ -267,44 +297,81 @@ impl Sts {
         E: ProvideErrorMetadata + std::error::Error + 'static,
     {
         match &err {
-            SdkError::ServiceError(service) => {
-                let e = service.err();
-                match e.code() {
-                    Some(code) => explain(code, e.message().unwrap_or(""), call, &self.region),
-                    // No AWS error document: an HTML page from a proxy, or a cut answer.
-                    None => {
-                        let status = service.raw().status().as_u16();
-                        let kind = if status >= 500 {
-                            "a server error"
-                        } else {
-                            "an error"
-                        };
-                        Error::new(format!(
-                            "STS at {} answered HTTP {status} ({kind}) without an AWS error; try again later",
-                            self.place
-                        ))
-                    }
-                }
-            }
-            SdkError::TimeoutError(_) => Error::new(format!(
-                "STS at {} did not answer in time (region {}); check the network, the region, or AWS_ENDPOINT_URL, then try again",
-                self.place, self.region
-            )),
-            SdkError::DispatchFailure(failure) => {
-                let why = if failure.is_timeout() {
-                    "timed out".to_string()
+            // A success status whose body the SDK could not read: a malformed document, a
+            // character XML does not allow, an expiration that is not a timestamp.
+            SdkError::ServiceError(service) if service.raw().status().is_success() => {
+                // The cause may quote a piece of the answer, a secret: it is never shown.
+                let what = if innermost_cause(&err).contains("timestamp") {
+                    "the expiration is not a timestamp"
                 } else {
-                    innermost_cause(&err)
+                    "not valid XML of the expected shape"
                 };
                 Error::new(format!(
-                    "cannot reach STS at {} (region {}): {why}; check the network, the region, or AWS_ENDPOINT_URL",
-                    self.place, self.region
+                    "STS at {} sent an answer that cannot be read ({what}); {}",
+                    self.place,
+                    again(call)
                 ))
             }
-            SdkError::ResponseError(_) => Error::new(format!(
-                "STS at {} sent an answer that cannot be read ({}); try again",
+            SdkError::ServiceError(service) => {
+                let e = service.err();
+                let status = service.raw().status().as_u16();
+                match e.code() {
+                    // STS (or a proxy before it) failed: say so, whatever the error code.
+                    code if status >= 500 => {
+                        let code = code.map_or(String::new(), |c| format!(": {c}"));
+                        Error::new(format!(
+                            "STS at {} answered HTTP {status} (a server error{code}); {}",
+                            self.place,
+                            again_or(call, "try again later")
+                        ))
+                    }
+                    Some(code) => explain(code, e.message().unwrap_or(""), call, &self.region),
+                    // No AWS error document: an HTML page from a proxy, or a cut answer.
+                    None => Error::new(format!(
+                        "STS at {} answered HTTP {status} (an error) without an AWS error; {}",
+                        self.place,
+                        again_or(call, "try again later")
+                    )),
+                }
+            }
+            // A connect timeout cannot be told from a read timeout here: taken as one that
+            // may have reached STS.
+            SdkError::TimeoutError(_) => self.too_slow(call),
+            SdkError::DispatchFailure(failure) if failure.is_timeout() => self.too_slow(call),
+            SdkError::DispatchFailure(failure)
+                if failure.as_connector_error().is_some_and(connection_refused) =>
+            {
+                Error::new(format!(
+                    "cannot reach STS at {} (region {}): {}; {}check the network, the region, or AWS_ENDPOINT_URL",
+                    self.place,
+                    self.region,
+                    innermost_cause(&err),
+                    if call.device.is_some() {
+                        "the MFA code was not sent; "
+                    } else {
+                        ""
+                    }
+                ))
+            }
+            // The request may have gone out before the connection broke.
+            SdkError::DispatchFailure(_) if call.device.is_some() => Error::new(format!(
+                "the connection to STS at {} (region {}) failed: {}; {}",
                 self.place,
+                self.region,
+                innermost_cause(&err),
+                again(call)
+            )),
+            SdkError::DispatchFailure(_) => Error::new(format!(
+                "cannot reach STS at {} (region {}): {}; check the network, the region, or AWS_ENDPOINT_URL",
+                self.place,
+                self.region,
                 innermost_cause(&err)
+            )),
+            SdkError::ResponseError(_) => Error::new(format!(
+                "STS at {} sent an answer that cannot be read ({}); {}",
+                self.place,
+                innermost_cause(&err),
+                again_or(call, "try again")
             )),
             _ => Error::new(format!(
                 "the STS request failed: {}",
@@ -312,6 +379,86 @@ impl Sts {
             )),
         }
     }
+
+    fn too_slow(&self, call: &CallContext) -> Error {
+        let next = if call.device.is_some() {
+            "the MFA code may have been used, so check the network, the region, or AWS_ENDPOINT_URL and wait for the next code before trying again"
+        } else {
+            "check the network, the region, or AWS_ENDPOINT_URL, then try again"
+        };
+        Error::new(format!(
+            "STS at {} did not answer in time (region {}): {next}",
+            self.place, self.region
+        ))
+    }
+}
+
+/// What to do after a failure once the request may have reached STS.
+fn again(call: &CallContext) -> &'static str {
+    again_or(call, "try again")
+}
+
+/// With a code in the request, wait for the next one (AWS accepts each code once);
+/// without, `otherwise`.
+fn again_or<'a>(call: &CallContext, otherwise: &'a str) -> &'a str {
+    if call.device.is_some() {
+        "the MFA code may have been used, so wait for the next code before trying again"
+    } else {
+        otherwise
+    }
+}
+
+/// Whether the connection was refused: then no byte of the request left, and a retry
+/// cannot spend a code.
+fn connection_refused(error: &ConnectorError) -> bool {
+    if !error.is_io() {
+        return false;
+    }
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = next {
+        next = match e.downcast_ref::<std::io::Error>() {
+            Some(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => return true,
+            // An io::Error's source() skips its own payload.
+            Some(io) => match io.get_ref() {
+                Some(payload) => Some(payload),
+                None => e.source(),
+            },
+            None => e.source(),
+        };
+    }
+    false
+}
+
+/// The retry rule of a request carrying an MFA code: never again once it may have reached
+/// STS (AWS accepts each code once, so a retry reads "already used" and hides the real
+/// failure); a refused connection sent nothing and keeps the standard retries.
+#[derive(Debug)]
+struct SendTheCodeOnce;
+
+impl ClassifyRetry for SendTheCodeOnce {
+    fn classify_retry(&self, ctx: &InterceptorContext) -> RetryAction {
+        match ctx.output_or_error() {
+            Some(Err(e)) if e.as_connector_error().is_some_and(connection_refused) => {
+                RetryAction::NoActionIndicated
+            }
+            Some(Err(_)) => RetryAction::RetryForbidden,
+            Some(Ok(_)) | None => RetryAction::NoActionIndicated,
+        }
+    }
+
+    fn name(&self) -> &'static str {
+        "aws-mfa: send an MFA code once"
+    }
+
+    fn priority(&self) -> RetryClassifierPriority {
+        // Last, over the standard classifiers; RetryForbidden ends the classification.
+        RetryClassifierPriority::run_after(RetryClassifierPriority::transient_error_classifier())
+    }
+}
+
+/// The per-operation config of a request carrying an MFA code.
+fn send_once() -> aws_sdk_sts::config::Builder {
+    aws_sdk_sts::Config::builder().retry_classifier(SendTheCodeOnce)
 }
 
 /// The last error in the source chain: "Connection refused (os error 111)", not the whole chain.
@@ -375,10 +522,10 @@ fn explain(code: &str, message: &str, call: &CallContext, region: &str) -> Error
             call.duration,
             message.trim()
         ),
-        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => {
-            "STS is throttling requests from this account; wait a few seconds and try again"
-                .to_string()
-        }
+        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => format!(
+            "STS is throttling requests from this account; {}",
+            again_or(call, "wait a few seconds and try again")
+        ),
         _ => format!("STS refused the request ({code}): {}", message.trim()),
     };
     Error::new(text)
@@ -459,5 +606,79 @@ mod tests {
             text.contains("role/Admin") && text.contains("trust policy"),
             "{text}"
         );
+    }
+
+    fn sts_credentials(id: &str, secret: &str, token: &str) -> aws_sdk_sts::types::Credentials {
+        aws_sdk_sts::types::Credentials::builder()
+            .access_key_id(id)
+            .secret_access_key(secret)
+            .session_token(token)
+            .expiration(aws_smithy_types::DateTime::from_secs(4_070_908_800))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn credentials_with_a_control_character_are_refused_naming_the_part() {
+        let sts = Sts::new("us-east-1", Some("http://127.0.0.1:9")).unwrap();
+        let good = sts_credentials("ASIAEXAMPLE", "secret", "token");
+        assert!(sts.convert(Some(&good), &call()).is_ok());
+        for c in [
+            '\0', '\x1b', '\x01', '\x7f', '\u{85}', '\u{9b}', '\n', '\r', '\t',
+        ] {
+            let bad = format!("VALUE{c}VALUE");
+            let cases = [
+                ("access key id", sts_credentials(&bad, "secret", "token")),
+                (
+                    "secret access key",
+                    sts_credentials("ASIAEXAMPLE", &bad, "token"),
+                ),
+                (
+                    "session token",
+                    sts_credentials("ASIAEXAMPLE", "secret", &bad),
+                ),
+            ];
+            for (part, credentials) in cases {
+                let text = sts
+                    .convert(Some(&credentials), &call())
+                    .unwrap_err()
+                    .to_string();
+                assert!(
+                    text.contains(part) && text.contains("control character"),
+                    "{c:?}: {text}"
+                );
+                assert!(text.contains("next code"), "{c:?}: {text}");
+                assert!(!text.contains("VALUE"), "{c:?}: shows the value: {text}");
+            }
+        }
+        // Not a control character: a space, a bidi mark, a non-ASCII letter pass.
+        let odd = sts_credentials("ASIA EXAMPLE", "s\u{202e}cr\u{e9}t", "token");
+        assert!(sts.convert(Some(&odd), &call()).is_ok());
+    }
+
+    #[test]
+    fn only_a_refused_connection_counts_as_nothing_sent() {
+        use std::io::{Error as IoError, ErrorKind};
+        let refused = || IoError::from(ErrorKind::ConnectionRefused);
+        assert!(connection_refused(&ConnectorError::io(Box::new(refused()))));
+        // Wrapped, as hyper-util does ("tcp connect error"), and as an io::Error's payload.
+        let wrapped = IoError::other(refused());
+        assert!(connection_refused(&ConnectorError::io(Box::new(wrapped))));
+        for kind in [
+            ErrorKind::ConnectionReset,
+            ErrorKind::BrokenPipe,
+            ErrorKind::UnexpectedEof,
+        ] {
+            assert!(!connection_refused(&ConnectorError::io(Box::new(
+                IoError::from(kind)
+            ))));
+        }
+        assert!(!connection_refused(&ConnectorError::timeout(Box::new(
+            refused()
+        ))));
+        assert!(!connection_refused(&ConnectorError::other(
+            Box::new(refused()),
+            None
+        )));
     }
 }

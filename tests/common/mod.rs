@@ -178,6 +178,13 @@ pub enum Mode {
         actions: Vec<(String, Mode)>,
         otherwise: Box<Mode>,
     },
+    /// `first` for the first `n` requests of each STS action (counted from the proxy's
+    /// start), `then` for the later ones: a fault that heals, to count retries.
+    FirstRequests {
+        n: usize,
+        first: Box<Mode>,
+        then: Box<Mode>,
+    },
 }
 
 impl Mode {
@@ -194,6 +201,15 @@ impl Mode {
         Mode::PerAction {
             actions: vec![(action.to_string(), mode)],
             otherwise: Box::new(otherwise),
+        }
+    }
+
+    /// `first` for the first `n` requests of each action, `then` for the later ones.
+    pub fn first_requests(n: usize, first: Mode, then: Mode) -> Mode {
+        Mode::FirstRequests {
+            n,
+            first: Box::new(first),
+            then: Box::new(then),
         }
     }
 }
@@ -373,9 +389,18 @@ fn serve_connection(conn: TcpStream, inner: &ProxyInner) {
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
         let described = describe(&req);
         let action = described.action.clone();
-        inner.requests.lock().unwrap().push(described);
+        let earlier = {
+            let mut requests = inner.requests.lock().unwrap();
+            let earlier = requests.iter().filter(|r| r.action == action).count();
+            requests.push(described);
+            earlier
+        };
         let mode = inner.mode.lock().unwrap().clone();
-        let (response, close) = match reply(&mode, &req, &action, &inner.upstream) {
+        let seen = Seen {
+            action: &action,
+            earlier,
+        };
+        let (response, close) = match reply(&mode, &req, &seen, &inner.upstream) {
             Reply::Send(bytes) => (bytes, close),
             Reply::SendAndClose(bytes) => (bytes, true),
             Reply::Close => return,
@@ -391,7 +416,13 @@ fn serve_connection(conn: TcpStream, inner: &ProxyInner) {
     }
 }
 
-fn reply(mode: &Mode, req: &HttpRequest, action: &str, upstream: &str) -> Reply {
+/// The request being answered: its STS action, and how many of that action came before it.
+struct Seen<'a> {
+    action: &'a str,
+    earlier: usize,
+}
+
+fn reply(mode: &Mode, req: &HttpRequest, seen: &Seen, upstream: &str) -> Reply {
     match mode {
         Mode::Forward => Reply::Send(forward(req, upstream).unwrap_or_else(|e| {
             build_response(
@@ -411,16 +442,20 @@ fn reply(mode: &Mode, req: &HttpRequest, action: &str, upstream: &str) -> Reply 
         Mode::Delay { delay, then } => {
             // The fault itself: this connection's answer is late.
             thread::sleep(*delay);
-            reply(then, req, action, upstream)
+            reply(then, req, seen, upstream)
         }
         Mode::Close => Reply::Close,
         Mode::Raw(bytes) => Reply::SendAndClose(bytes.clone()),
         Mode::PerAction { actions, otherwise } => {
             let mode = actions
                 .iter()
-                .find(|(a, _)| a == action)
+                .find(|(a, _)| a == seen.action)
                 .map_or(&**otherwise, |(_, m)| m);
-            reply(mode, req, action, upstream)
+            reply(mode, req, seen, upstream)
+        }
+        Mode::FirstRequests { n, first, then } => {
+            let mode = if seen.earlier < *n { first } else { then };
+            reply(mode, req, seen, upstream)
         }
     }
 }
