@@ -430,30 +430,26 @@ fn the_classic_section_is_renewed_when_its_keys_or_device_change() {
         let short_term = &current[current.find("\n[dev]").expect("the short-term section")..];
         sb.write_credentials(&format!("{text}{short_term}"));
     };
-    // A new key in [dev-long-term]: [dev] was made from the old one.
-    replace_long_term(&sb, &long_term("AKIAI44QH8DHBEXAMPLE", DEVICE));
-    let r = classic(&sb);
-    r.assert_success();
-    assert!(
-        r.stdout.contains("wrote [dev]"),
-        "not renewed after a key change\n{}",
-        r.dump()
-    );
-    assert_eq!(sb.proxy.count("GetSessionToken"), 2);
-
-    // Another device.
-    replace_long_term(
-        &sb,
-        &long_term("AKIAI44QH8DHBEXAMPLE", "arn:aws:iam::123456789012:mfa/bob"),
-    );
-    let r = classic(&sb);
-    r.assert_success();
-    assert!(
-        r.stdout.contains("wrote [dev]"),
-        "not renewed after a device change\n{}",
-        r.dump()
-    );
-    assert_eq!(sb.proxy.count("GetSessionToken"), 3);
+    // A new key in [dev-long-term], then another device: [dev] was made from the old ones.
+    let changes = [
+        ("a key change", "AKIAI44QH8DHBEXAMPLE", DEVICE),
+        (
+            "a device change",
+            "AKIAI44QH8DHBEXAMPLE",
+            "arn:aws:iam::123456789012:mfa/bob",
+        ),
+    ];
+    for (calls, (what, key, device)) in (2..).zip(changes) {
+        replace_long_term(&sb, &long_term(key, device));
+        let r = classic(&sb);
+        r.assert_success();
+        assert!(
+            r.stdout.contains("wrote [dev]"),
+            "not renewed after {what}\n{}",
+            r.dump()
+        );
+        assert_eq!(sb.proxy.count("GetSessionToken"), calls);
+    }
 
     // What was recorded: the key id and the device, never a secret.
     let text = std::fs::read_to_string(&sb.credentials).unwrap();
