@@ -1,7 +1,13 @@
 //! Where an MFA code comes from (DESIGN.md §6): the flag or `AWS_MFA_TOKEN_CODE`,
 //! the profile's `mfa_process`, or a prompt on the controlling terminal.
 
-use std::process::{Command, Stdio};
+use std::ffi::OsStr;
+use std::io::{self, Read};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::unix::process::{CommandExt, ExitStatusExt};
+use std::process::{ChildStdout, Command, ExitStatus, Stdio};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result, bail};
 
@@ -9,7 +15,11 @@ use crate::error::{Error, Result, bail};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MfaSource {
     Given(String),
-    Process(String),
+    /// `mfa_process`: the command, and how long it may take.
+    Process {
+        command: String,
+        timeout: Duration,
+    },
     Prompt,
     /// `--no-prompt`: a code is not to be had.
     Refuse,
@@ -17,21 +27,35 @@ pub enum MfaSource {
 
 impl MfaSource {
     /// `given` was checked by `check_given`; without it, `mfa_process`, else a prompt,
-    /// unless `no_prompt` says no code is to be asked for.
-    pub fn choose(given: Option<&str>, mfa_process: Option<&str>, no_prompt: bool) -> Self {
-        match (given, mfa_process) {
+    /// unless `no_prompt` says no code is to be asked for. An invalid
+    /// `AWS_MFA_PROCESS_TIMEOUT` is refused here, when `mfa_process` would be run: before
+    /// anything is asked or run, even when the cache will make it unnecessary.
+    pub fn choose(given: Option<&str>, mfa_process: Option<&str>, no_prompt: bool) -> Result<Self> {
+        Self::choose_with(given, mfa_process, no_prompt, process_timeout)
+    }
+
+    fn choose_with(
+        given: Option<&str>,
+        mfa_process: Option<&str>,
+        no_prompt: bool,
+        timeout: impl FnOnce() -> Result<Duration>,
+    ) -> Result<Self> {
+        Ok(match (given, mfa_process) {
             (Some(code), _) => Self::Given(code.to_string()),
             _ if no_prompt => Self::Refuse,
-            (None, Some(command)) => Self::Process(command.to_string()),
+            (None, Some(command)) => Self::Process {
+                command: command.to_string(),
+                timeout: timeout()?,
+            },
             (None, None) => Self::Prompt,
-        }
+        })
     }
 
     /// The code, asking for it if need be. `what` names the device and the duration.
     pub fn code(&self, device: &str, what: &str) -> Result<String> {
         match self {
             Self::Given(code) => Ok(code.clone()),
-            Self::Process(command) => run_mfa_process(command),
+            Self::Process { command, timeout } => run_mfa_process(command, *timeout),
             Self::Prompt => prompt(device, what),
             Self::Refuse => Err(Error::new(format!(
                 "a new MFA code for {device} is needed ({what}) and --no-prompt forbids asking; run again without --no-prompt"
@@ -61,28 +85,376 @@ fn check_code(code: &str, from: &str) -> Result<()> {
     bail!("the MFA code from {from} must be exactly 6 digits; give the code your device shows now")
 }
 
-fn run_mfa_process(command: &str) -> Result<String> {
+/// The variable that sets how long `mfa_process` may run.
+pub const PROCESS_TIMEOUT_VAR: &str = "AWS_MFA_PROCESS_TIMEOUT";
+const DEFAULT_PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
+const MAX_PROCESS_TIMEOUT_SECS: u64 = 86_400;
+/// The longest first line taken from `mfa_process`, its line break not counted.
+const MAX_LINE: usize = 4096;
+/// How long an ended process group has between SIGTERM and SIGKILL.
+const TERM_GRACE: Duration = Duration::from_millis(500);
+
+/// How long `mfa_process` may run: `AWS_MFA_PROCESS_TIMEOUT` (whole seconds), else 60 s.
+pub fn process_timeout() -> Result<Duration> {
+    parse_process_timeout(std::env::var_os(PROCESS_TIMEOUT_VAR).as_deref())
+}
+
+fn parse_process_timeout(value: Option<&OsStr>) -> Result<Duration> {
+    // Empty is unset, as for AWS_MFA_CACHE_DIR.
+    let Some(value) = value.filter(|v| !v.is_empty()) else {
+        return Ok(DEFAULT_PROCESS_TIMEOUT);
+    };
+    let seconds = value
+        .to_str()
+        .filter(|v| v.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|s| (1..=MAX_PROCESS_TIMEOUT_SECS).contains(s));
+    match seconds {
+        Some(seconds) => Ok(Duration::from_secs(seconds)),
+        None => bail!(
+            "{PROCESS_TIMEOUT_VAR} must be a whole number of seconds from 1 to {MAX_PROCESS_TIMEOUT_SECS} (it is {:?}); fix it or unset it for the default of 60",
+            value.to_string_lossy()
+        ),
+    }
+}
+
+/// Runs `mfa_process` in a process group of its own, and takes the code from the first
+/// line of its stdout, without waiting for EOF. Its stdin and stderr are aws-mfa's, and it
+/// holds the terminal's foreground while it runs, so it may prompt there.
+///
+/// Bounded by `timeout` from start to exit: a process that has printed no line by then,
+/// or whose first line is longer than `MAX_LINE`, is ended with its whole group. Once the
+/// line is read our end of the pipe is closed, so a process that keeps writing gets
+/// SIGPIPE (an end that counts as success); it must then exit within what is left of
+/// `timeout`, with status 0, else its group is ended and nothing is used. What it leaves
+/// running in the background after a success is its own business: it holds nothing of
+/// aws-mfa's but a pipe nobody reads.
+fn run_mfa_process(command: &str, timeout: Duration) -> Result<String> {
     let argv = shell_words::split(command).map_err(|_| {
         Error::new("mfa_process has unbalanced quotes; fix the profile's mfa_process line")
     })?;
     let Some((program, args)) = argv.split_first() else {
         bail!("mfa_process is empty; remove it or give a command that prints the code");
     };
-    let output = Command::new(program)
-        .args(args)
+    let deadline = Instant::now() + timeout;
+    let seconds = timeout.as_secs();
+    let more_time = format!("allow it more time with {PROCESS_TIMEOUT_VAR} (in seconds)");
+    let terminal = Foreground::claim();
+    let mut cmd = Command::new(program);
+    cmd.args(args)
         .stdin(Stdio::inherit())
+        .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
-        .output()
-        .map_err(|e| Error::new(format!("cannot run mfa_process '{program}': {e}")))?;
-    if !output.status.success() {
-        bail!(
-            "mfa_process '{program}' failed ({}); run it by hand to see why",
-            output.status
-        );
+        .process_group(0);
+    if let Some(tty) = terminal.as_ref().map(|t| t.tty.as_raw_fd()) {
+        // SAFETY: take_foreground only makes async-signal-safe calls.
+        unsafe {
+            cmd.pre_exec(move || {
+                take_foreground(tty);
+                Ok(())
+            });
+        }
     }
-    let code = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let (mut group, mut stdout) = Group::spawn(&mut cmd)
+        .map_err(|e| Error::new(format!("cannot run mfa_process '{program}': {e}")))?;
+    let line = first_line(&mut stdout, &mut group, deadline);
+    // A process that goes on writing gets SIGPIPE.
+    drop(stdout);
+    let give_up = |message: String| (Err(Error::new(message)), true);
+    let (outcome, ended) = match line {
+        Ok(Line::Read(line)) => match group.wait(deadline) {
+            Ok(Some(status)) if status.success() || status.signal() == Some(libc::SIGPIPE) => {
+                (Ok(line), false)
+            }
+            Ok(Some(status)) => (Err(failed(program, status)), false),
+            Ok(None) => give_up(format!(
+                "mfa_process '{program}' printed a line but did not exit within {seconds} s and was stopped; make it exit once it has printed the code, or {more_time}"
+            )),
+            Err(e) => give_up(format!("cannot wait for mfa_process '{program}': {e}")),
+        },
+        Ok(Line::Failed(status)) => (Err(failed(program, status)), false),
+        Ok(Line::TimedOut) => give_up(format!(
+            "mfa_process '{program}' did not print a code within {seconds} s and was stopped; run it by hand to see why, or {more_time}"
+        )),
+        Ok(Line::TooLong) => give_up(format!(
+            "mfa_process '{program}' printed more than {MAX_LINE} bytes without a line break and was stopped; it must print the code on its first line"
+        )),
+        Err(e) => give_up(format!(
+            "cannot read the output of mfa_process '{program}': {e}"
+        )),
+    };
+    if ended {
+        group.end();
+    }
+    drop(group);
+    if let Some(terminal) = terminal {
+        terminal.restore(ended);
+    }
+    let code = String::from_utf8_lossy(&outcome?).trim().to_string();
     check_code(&code, "mfa_process")?;
     Ok(code)
+}
+
+fn failed(program: &str, status: ExitStatus) -> Error {
+    Error::new(format!(
+        "mfa_process '{program}' failed ({status}); run it by hand to see why"
+    ))
+}
+
+/// How reading the first line ended.
+enum Line {
+    /// The line, without its line break (or all there was, at EOF).
+    Read(Vec<u8>),
+    /// No line by the deadline.
+    TimedOut,
+    /// More than `MAX_LINE` bytes and no line break.
+    TooLong,
+    /// The process exited unsuccessfully before a line came.
+    Failed(ExitStatus),
+}
+
+/// Reads until a line break, EOF or the deadline, whichever comes first.
+fn first_line(stdout: &mut ChildStdout, group: &mut Group, deadline: Instant) -> io::Result<Line> {
+    let mut buf = [0; MAX_LINE + 1];
+    let mut len = 0;
+    let mut exited = group.exited.as_raw_fd();
+    loop {
+        let mut fds = [pollfd(stdout.as_raw_fd()), pollfd(exited)];
+        if !poll_until(&mut fds, deadline)? {
+            return Ok(Line::TimedOut);
+        }
+        if fds[0].revents != 0 {
+            let n = match stdout.read(&mut buf[len..]) {
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if n == 0 {
+                return Ok(Line::Read(buf[..len].to_vec()));
+            }
+            if let Some(end) = buf[len..len + n].iter().position(|&b| b == b'\n') {
+                return Ok(Line::Read(buf[..len + end].to_vec()));
+            }
+            len += n;
+            if len > MAX_LINE {
+                return Ok(Line::TooLong);
+            }
+        } else if fds[1].revents != 0 {
+            // It exited, yet something it started still holds stdout open.
+            let status = group.reap()?;
+            if !status.success() {
+                return Ok(Line::Failed(status));
+            }
+            // A negative descriptor is one poll ignores.
+            exited = -1;
+        }
+    }
+}
+
+fn pollfd(fd: RawFd) -> libc::pollfd {
+    libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    }
+}
+
+/// Waits until one of `fds` is ready (true) or the deadline has passed (false).
+fn poll_until(fds: &mut [libc::pollfd], deadline: Instant) -> io::Result<bool> {
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Ok(false);
+        }
+        // Rounded up: a timeout of 0 ms just before the deadline would spin.
+        let ms = i32::try_from(left.as_nanos().div_ceil(1_000_000)).unwrap_or(i32::MAX);
+        // SAFETY: fds is a valid, exclusively borrowed array of fds.len() pollfds.
+        let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
+        if ready > 0 {
+            return Ok(true);
+        }
+        if ready < 0 {
+            let e = io::Error::last_os_error();
+            if e.kind() != io::ErrorKind::Interrupted {
+                return Err(e);
+            }
+        }
+    }
+}
+
+/// The running `mfa_process`: the process group it leads, and a thread that reaps it.
+struct Group {
+    pgid: libc::pid_t,
+    /// Hangs up once the leader has been reaped: something poll can wait for.
+    exited: io::PipeReader,
+    reaper: Option<JoinHandle<io::Result<ExitStatus>>>,
+    status: Option<ExitStatus>,
+}
+
+impl Group {
+    /// Starts `cmd`, which must be in a process group of its own, with stdout piped.
+    fn spawn(cmd: &mut Command) -> io::Result<(Group, ChildStdout)> {
+        let (exited, exited_writer) = io::pipe()?;
+        let mut child = cmd.spawn()?;
+        let pgid = child.id() as libc::pid_t;
+        let stdout = child.stdout.take();
+        let reaper = thread::Builder::new()
+            .name("mfa_process".into())
+            .spawn(move || {
+                let status = child.wait();
+                drop(exited_writer);
+                status
+            });
+        let mut group = Group {
+            pgid,
+            exited,
+            reaper: None,
+            status: None,
+        };
+        match reaper {
+            Ok(reaper) => group.reaper = Some(reaper),
+            Err(e) => {
+                // The child went with the thread that could not start: end and reap it here.
+                signal_group(pgid, libc::SIGKILL);
+                // SAFETY: waitpid on our own child, with no status wanted.
+                unsafe { libc::waitpid(pgid, std::ptr::null_mut(), 0) };
+                group.status = Some(ExitStatus::from_raw(libc::SIGKILL));
+                return Err(e);
+            }
+        }
+        let stdout = stdout.ok_or_else(|| io::Error::other("its stdout is not a pipe"))?;
+        Ok((group, stdout))
+    }
+
+    /// The leader's exit status, waiting for it until the deadline (`None` then).
+    fn wait(&mut self, deadline: Instant) -> io::Result<Option<ExitStatus>> {
+        if self.reaper.is_some() && !poll_until(&mut [pollfd(self.exited.as_raw_fd())], deadline)? {
+            return Ok(None);
+        }
+        self.reap().map(Some)
+    }
+
+    /// The leader's exit status, once `exited` has hung up (or it is sure to, soon).
+    fn reap(&mut self) -> io::Result<ExitStatus> {
+        if let Some(reaper) = self.reaper.take() {
+            let status = reaper
+                .join()
+                .map_err(|_| io::Error::other("the thread waiting for it failed"))??;
+            self.status = Some(status);
+        }
+        self.status
+            .ok_or_else(|| io::Error::other("it has no exit status"))
+    }
+
+    /// Ends the whole group and reaps its leader. SIGTERM first (SIGCONT too, for a stopped
+    /// member) lets a program that prompts restore the terminal; the grace ends as soon as
+    /// the leader is gone; SIGKILL then ends whatever is left, including members that
+    /// ignore SIGTERM and ones the leader left behind, which cannot be waited for.
+    fn end(&mut self) {
+        if self.reaper.is_some() {
+            signal_group(self.pgid, libc::SIGTERM);
+            signal_group(self.pgid, libc::SIGCONT);
+            let _ = self.wait(Instant::now() + TERM_GRACE);
+        }
+        signal_group(self.pgid, libc::SIGKILL);
+        let _ = self.reap();
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        // Never leave the leader running, nor unreaped.
+        if self.reaper.is_some() {
+            self.end();
+        }
+    }
+}
+
+fn signal_group(pgid: libc::pid_t, signal: libc::c_int) {
+    // SAFETY: kill has no memory effects; a group already gone is ESRCH, which is fine.
+    unsafe { libc::kill(-pgid, signal) };
+}
+
+/// The controlling terminal, handed to `mfa_process`'s group while it runs: a process
+/// group of its own that is not in the foreground would be stopped (SIGTTIN) on reading it.
+struct Foreground {
+    tty: OwnedFd,
+    ours: libc::pid_t,
+    /// Its settings before `mfa_process` ran (echo, line mode…).
+    saved: Option<libc::termios>,
+}
+
+impl Foreground {
+    /// The terminal, when aws-mfa has one and is in its foreground (else there is nothing
+    /// to hand over: a background aws-mfa leaves the terminal alone).
+    fn claim() -> Option<Foreground> {
+        // SAFETY: a NUL-terminated path; the descriptor returned is ours alone.
+        let fd = unsafe {
+            libc::open(
+                c"/dev/tty".as_ptr(),
+                libc::O_RDWR | libc::O_NOCTTY | libc::O_CLOEXEC,
+            )
+        };
+        if fd < 0 {
+            return None;
+        }
+        // SAFETY: fd was just opened, and nothing else owns it.
+        let tty = unsafe { OwnedFd::from_raw_fd(fd) };
+        // SAFETY: plain queries on a descriptor we own.
+        let ours = unsafe { libc::getpgrp() };
+        if unsafe { libc::tcgetpgrp(fd) } != ours {
+            return None;
+        }
+        // SAFETY: termios is plain data, filled in by tcgetattr.
+        let mut saved: libc::termios = unsafe { std::mem::zeroed() };
+        let saved = (unsafe { libc::tcgetattr(fd, &mut saved) } == 0).then_some(saved);
+        Some(Foreground { tty, ours, saved })
+    }
+
+    /// Takes the foreground back; after a process that had to be ended, also puts back the
+    /// settings it may have changed (a prompt that turned echo off).
+    fn restore(self, ended: bool) {
+        let fd = self.tty.as_raw_fd();
+        without_sigttou(|| {
+            if ended && let Some(saved) = &self.saved {
+                // SAFETY: saved came from tcgetattr on this terminal.
+                unsafe { libc::tcsetattr(fd, libc::TCSANOW, saved) };
+            }
+            // SAFETY: gives the terminal back to our own process group.
+            unsafe { libc::tcsetpgrp(fd, self.ours) };
+        });
+    }
+}
+
+/// Runs `f` with SIGTTOU blocked in this thread: a process that is not in the terminal's
+/// foreground may then still change it (tcsetpgrp, tcsetattr) instead of being stopped.
+fn without_sigttou(f: impl FnOnce()) {
+    // SAFETY: sigset_t is plain data, initialised by sigemptyset; the mask is restored.
+    unsafe {
+        let mut block: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut block);
+        libc::sigaddset(&mut block, libc::SIGTTOU);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &block, &mut old);
+        f();
+        libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
+    }
+}
+
+/// In the child, between fork and exec, once it leads its own group: take the foreground,
+/// before the program can read the terminal. Async-signal-safe calls only.
+fn take_foreground(tty: RawFd) {
+    // SAFETY: as in without_sigttou; sigprocmask, tcsetpgrp and getpid are
+    // async-signal-safe, and the child has a single thread.
+    unsafe {
+        let mut block: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut block);
+        libc::sigaddset(&mut block, libc::SIGTTOU);
+        libc::sigprocmask(libc::SIG_BLOCK, &block, &mut old);
+        libc::tcsetpgrp(tty, libc::getpid());
+        libc::sigprocmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
+    }
 }
 
 const ATTEMPTS: usize = 3;
@@ -140,26 +512,218 @@ mod tests {
         }
     }
 
+    fn never() -> Result<Duration> {
+        panic!("the timeout is read only for mfa_process")
+    }
+
     #[test]
     fn the_code_source_follows_the_precedence() {
         let given = MfaSource::Given("123456".into());
-        assert_eq!(MfaSource::choose(Some("123456"), Some("x"), true), given);
+        let choose = |given, process, no_prompt| {
+            MfaSource::choose_with(given, process, no_prompt, never).unwrap()
+        };
+        assert_eq!(choose(Some("123456"), Some("x"), true), given);
+        assert_eq!(choose(Some("123456"), Some("x"), false), given);
+        assert_eq!(choose(None, None, false), MfaSource::Prompt);
+        assert_eq!(choose(None, Some("x"), true), MfaSource::Refuse);
         assert_eq!(
-            MfaSource::choose(None, Some("pass otp aws"), false),
-            MfaSource::Process("pass otp aws".into())
+            MfaSource::choose_with(None, Some("pass otp aws"), false, || Ok(
+                Duration::from_secs(7)
+            ))
+            .unwrap(),
+            MfaSource::Process {
+                command: "pass otp aws".into(),
+                timeout: Duration::from_secs(7)
+            }
         );
-        assert_eq!(MfaSource::choose(None, None, false), MfaSource::Prompt);
-        assert_eq!(MfaSource::choose(None, Some("x"), true), MfaSource::Refuse);
+        let err = MfaSource::choose_with(None, Some("x"), false, || {
+            parse_process_timeout(Some(OsStr::new("0")))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains(PROCESS_TIMEOUT_VAR), "{err}");
+    }
+
+    #[test]
+    fn the_timeout_is_whole_seconds_from_1_to_a_day() {
+        let parse = |v: Option<&str>| parse_process_timeout(v.map(OsStr::new));
+        assert_eq!(parse(None).unwrap(), Duration::from_secs(60));
+        assert_eq!(parse(Some("")).unwrap(), Duration::from_secs(60));
+        assert_eq!(parse(Some("1")).unwrap(), Duration::from_secs(1));
+        assert_eq!(parse(Some("090")).unwrap(), Duration::from_secs(90));
+        assert_eq!(parse(Some("86400")).unwrap(), Duration::from_secs(86_400));
+        for bad in [
+            "0",
+            "-1",
+            "+5",
+            " 5",
+            "5 ",
+            "1.5",
+            "60s",
+            "1e3",
+            "abc",
+            "86401",
+            "99999999999999999999999",
+        ] {
+            let err = parse(Some(bad)).unwrap_err().to_string();
+            assert!(
+                err.starts_with(PROCESS_TIMEOUT_VAR)
+                    && err.contains("whole number of seconds from 1 to 86400"),
+                "{bad:?}: {err}"
+            );
+        }
+        use std::os::unix::ffi::OsStrExt;
+        let err = parse_process_timeout(Some(OsStr::from_bytes(b"6\xff"))).unwrap_err();
+        assert!(err.to_string().contains(PROCESS_TIMEOUT_VAR), "{err}");
+    }
+
+    const SECOND: Duration = Duration::from_secs(1);
+    const TEN: Duration = Duration::from_secs(10);
+
+    fn run(command: &str) -> Result<String> {
+        run_mfa_process(command, TEN)
     }
 
     #[test]
     fn mfa_process_output_is_trimmed_and_checked() {
-        assert_eq!(run_mfa_process("printf ' 654321\\n'").unwrap(), "654321");
-        let err = run_mfa_process("echo 12").unwrap_err();
+        assert_eq!(run("printf ' 654321\\n'").unwrap(), "654321");
+        assert_eq!(run("printf '654321\\r\\n'").unwrap(), "654321");
+        let err = run("echo 12").unwrap_err();
         assert!(err.to_string().contains("6 digits"));
-        let err = run_mfa_process("false").unwrap_err();
+        let err = run("true").unwrap_err();
+        assert!(err.to_string().contains("6 digits"));
+        let err = run("false").unwrap_err();
         assert!(err.to_string().contains("failed"));
-        let err = run_mfa_process("'unbalanced").unwrap_err();
+        let err = run("'unbalanced").unwrap_err();
         assert!(err.to_string().contains("quotes"));
+        let err = run("").unwrap_err();
+        assert!(err.to_string().contains("empty"));
+        let err = run("/nonexistent/mfa-tool").unwrap_err();
+        assert!(err.to_string().contains("cannot run mfa_process"), "{err}");
+    }
+
+    #[test]
+    fn only_the_first_line_counts() {
+        assert_eq!(run("printf '123456\\nnot a code\\n'").unwrap(), "123456");
+        // EOF ends a line as well as a line break does.
+        assert_eq!(run("printf 123456").unwrap(), "123456");
+        // 4096 bytes is the longest line; one more, and it is refused unread.
+        let err = run("printf %04096d 0").unwrap_err().to_string();
+        assert!(err.contains("6 digits"), "{err}");
+        let err = run("printf %04097d 0").unwrap_err().to_string();
+        assert!(err.contains("more than 4096 bytes"), "{err}");
+        assert!(!err.contains("0000"), "the output is never shown: {err}");
+    }
+
+    #[test]
+    fn the_code_is_never_in_the_message() {
+        for command in ["sh -c 'echo 987654; exit 1'", "echo 98765x"] {
+            let err = run(command).unwrap_err().to_string();
+            assert!(!err.contains("98765"), "{command}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_line_then_a_failure_is_a_failure() {
+        let err = run("sh -c 'echo 123456; exit 2'").unwrap_err().to_string();
+        assert!(err.contains("failed (exit status: 2)"), "{err}");
+    }
+
+    #[test]
+    fn an_endless_writer_ends_on_sigpipe() {
+        let start = Instant::now();
+        assert_eq!(run("yes 123456").unwrap(), "123456");
+        assert!(start.elapsed() < TEN / 2, "{:?}", start.elapsed());
+    }
+
+    fn pid_in(file: &std::path::Path) -> libc::pid_t {
+        std::fs::read_to_string(file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    }
+
+    /// Reaped, not merely dead: a zombie child of this test process would still be there.
+    fn is_reaped(pid: libc::pid_t) -> bool {
+        !std::path::Path::new(&format!("/proc/{pid}")).exists()
+    }
+
+    /// The CPU time this thread has used.
+    fn thread_cpu_time() -> Duration {
+        // SAFETY: getrusage fills the struct it is given.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        assert_eq!(
+            unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) },
+            0
+        );
+        let time = |t: libc::timeval| {
+            Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+        };
+        time(usage.ru_utime) + time(usage.ru_stime)
+    }
+
+    #[test]
+    fn a_silent_process_is_ended_and_reaped_at_the_timeout() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid = dir.path().join("pid");
+        let command = format!("sh -c 'echo $$ > {}; exec sleep 100'", pid.display());
+        let start = Instant::now();
+        let cpu = thread_cpu_time();
+        let err = run_mfa_process(&command, SECOND).unwrap_err().to_string();
+        let (took, cpu) = (start.elapsed(), thread_cpu_time() - cpu);
+        assert!(
+            err.contains("did not print a code within 1 s") && err.contains(PROCESS_TIMEOUT_VAR),
+            "{err}"
+        );
+        assert!(took >= SECOND && took < 2 * SECOND, "{took:?}");
+        // Waiting is sleeping in poll, not spinning.
+        assert!(cpu < SECOND / 10, "{cpu:?} of CPU in {took:?}");
+        assert!(is_reaped(pid_in(&pid)));
+    }
+
+    #[test]
+    fn a_process_that_prints_but_does_not_exit_is_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid = dir.path().join("pid");
+        let command = format!(
+            "sh -c 'echo $$ > {}; echo 123456; exec sleep 100'",
+            pid.display()
+        );
+        let err = run_mfa_process(&command, SECOND).unwrap_err().to_string();
+        assert!(
+            err.contains("printed a line but did not exit within 1 s")
+                && err.contains(PROCESS_TIMEOUT_VAR),
+            "{err}"
+        );
+        assert!(is_reaped(pid_in(&pid)));
+    }
+
+    #[test]
+    fn a_failure_is_seen_at_once_even_when_stdout_stays_open() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid = dir.path().join("pid");
+        let command = format!(
+            "sh -c 'sleep 100 2>/dev/null & echo $! > {}; exit 3'",
+            pid.display()
+        );
+        let start = Instant::now();
+        let err = run(&command).unwrap_err().to_string();
+        assert!(err.contains("failed (exit status: 3)"), "{err}");
+        assert!(start.elapsed() < TEN / 2, "{:?}", start.elapsed());
+        // SAFETY: the sleep this test started, which its shell left behind.
+        unsafe { libc::kill(pid_in(&pid), libc::SIGKILL) };
+    }
+
+    #[test]
+    fn a_line_from_what_the_process_left_behind_is_read() {
+        // The shell exits 0 first; its background child prints the line once the shell's
+        // end of the FIFO has closed, that is, once the shell is gone.
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        let command = format!(
+            "sh -c 'mkfifo {0}; (read x < {0}; echo 123456) & exec 4> {0}; exit 0'",
+            fifo.display()
+        );
+        assert_eq!(run(&command).unwrap(), "123456");
     }
 }

@@ -52,7 +52,7 @@ pub fn obtain(plan: &ResolvedProfile, opts: &CredentialOpts) -> Result<Handover>
         opts.token_code.as_deref(),
         plan.mfa_process.as_deref(),
         opts.no_prompt,
-    );
+    )?;
     let cache = Cache::locate()?;
     let sts = OnceCell::new();
     let key_origin = format!("[{}]", plan.key_section);
