@@ -924,6 +924,33 @@ mod tests {
         );
     }
 
+    #[test]
+    fn reading_every_section_takes_time_linear_in_the_file() {
+        // 4 times the sections: about 4 times the time, not 16 (each section's lookup once
+        // compared the names of all the headers after its own).
+        let file = |n: usize| -> String {
+            (0..n)
+                .map(|i| format!("[profile p{i}]\nregion = eu-west-1\n\n"))
+                .collect()
+        };
+        let time = |text: &str, n: usize| {
+            (0..3)
+                .map(|_| {
+                    let start = std::time::Instant::now();
+                    assert_eq!(Ini::parse(text).sections().len(), n);
+                    start.elapsed()
+                })
+                .min()
+                .unwrap()
+        };
+        let (small, large) = (file(4_000), file(16_000));
+        let ratio = time(&large, 16_000).as_secs_f64() / time(&small, 4_000).as_secs_f64();
+        assert!(
+            ratio < 8.0,
+            "4 times the sections took {ratio:.1} times as long"
+        );
+    }
+
     mod properties {
         use super::*;
         use proptest::prelude::*;
