@@ -214,6 +214,40 @@ fn an_edit_among_indented_lines_leaves_a_file_botocore_reads_the_same_elsewhere(
     assert_eq!(sb.proxy.count("GetSessionToken"), 1);
 }
 
+#[test]
+fn a_header_with_control_or_bidi_characters_is_never_written() {
+    let sb = Sandbox::new();
+    let before = std::fs::read(&sb.credentials).unwrap();
+    for name in ["dev\u{1b}[31m", "\u{202e}ved", "dev\u{2028}x", "dev\u{7}"] {
+        let r = run(&mut sb.cmd([
+            "exec",
+            "-p",
+            "dev",
+            "--write-profile",
+            name,
+            "--token-code",
+            CODE,
+            "--",
+            "true",
+        ]));
+        r.assert_code(1).assert_one_line_error();
+        assert!(
+            r.stderr
+                .contains("contains a control character, a bidi control or a line separator"),
+            "{}",
+            r.dump()
+        );
+        assert!(
+            !r.stderr
+                .contains(['\u{1b}', '\u{202e}', '\u{2028}', '\u{7}']),
+            "{}",
+            r.dump()
+        );
+    }
+    assert_eq!(std::fs::read(&sb.credentials).unwrap(), before);
+    assert_eq!(sb.proxy.total(), 0, "{}", sb.proxy.summary());
+}
+
 // ---------------------------------------------------------------------------------------
 // The property: generated files, read and edited, against botocore
 // ---------------------------------------------------------------------------------------
