@@ -38,15 +38,16 @@ pub struct Section {
 }
 
 impl Section {
-    /// The value of `key`; None when it is empty or nested (`s3 =` with indented lines under
-    /// it, which botocore reads as settings of their own rather than as a value).
+    /// The value of `key`; None when it is empty or spans lines: nested (`s3 =` with
+    /// indented lines under it, settings of their own to botocore) or continued by deeper
+    /// indented lines, which no setting can use (and which may be a mis-indented secret).
     pub fn get(&self, key: &str) -> Option<&str> {
         self.entries
             .iter()
             .rev()
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
-            .filter(|v| !v.is_empty() && !v.starts_with('\n'))
+            .filter(|v| !v.is_empty() && !v.contains('\n'))
     }
 }
 
@@ -755,7 +756,8 @@ mod tests {
         );
         assert_eq!(dev.get("region"), Some("us-east-2"));
         assert_eq!(dev.get("max_concurrent_requests"), None);
-        // A nested value is kept as configparser joins it, and is no value to `get`.
+        // A nested value is kept as configparser joins it, and is no value to `get`; nor is
+        // one continued by an indented line.
         assert!(
             dev.entries
                 .contains(&("s3".into(), "\nmax_concurrent_requests = 2".into()))
@@ -809,6 +811,8 @@ mod tests {
             ])
         );
         assert_eq!(entries(&ini, "next"), pairs(&[("k", "\na = 1")]));
+        let dev = ini.section("dev").unwrap();
+        assert_eq!((dev.get("region"), dev.get("output")), (None, Some("json")));
         assert_eq!(check(text), Ok(()));
     }
 
