@@ -1031,7 +1031,11 @@ fn hostile_section_names_for_write_profile() {
     let sb = Sandbox::new();
     let original = commented_credentials();
     sb.write_credentials(&original);
-    let names = hostile_names();
+    // A bidi control is no header's (issue 8, item 16): refused below.
+    let names: Vec<String> = hostile_names()
+        .into_iter()
+        .filter(|n| !n.contains('\u{202e}'))
+        .collect();
     for name in &names {
         let r = run(&mut exec_with_code(
             &sb,
@@ -1062,7 +1066,17 @@ fn hostile_section_names_for_write_profile() {
     // Names a header cannot hold are refused, in one line, before any code is used.
     let before = std::fs::read(&sb.credentials).unwrap();
     let calls = sb.proxy.total();
-    for bad in ["a]b", "line\nbreak", "cr\rx", " lead", "trail ", ""] {
+    for bad in [
+        "a]b",
+        "line\nbreak",
+        "cr\rx",
+        " lead",
+        "trail ",
+        "",
+        "esc\u{1b}[2J",
+        "ünïcødé-名前-🔑-\u{202e}rtl",
+        "sep\u{2028}x",
+    ] {
         let r = run(&mut exec_with_code(
             &sb,
             "dev",
