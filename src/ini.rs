@@ -28,6 +28,8 @@ use std::collections::hash_map::Entry;
 use std::fmt;
 use std::hash::{BuildHasherDefault, Hasher};
 
+use crate::text::escaped;
+
 /// configparser's section of fallbacks for every other section; no section itself.
 pub const DEFAULT_SECTION: &str = "DEFAULT";
 
@@ -381,37 +383,6 @@ pub fn check(text: &str) -> Result<(), Problem> {
         }
     }
     Ok(())
-}
-
-/// True for the characters a name must not carry to a terminal or into a header: control
-/// characters, bidi controls and line separators.
-pub fn is_unsafe_char(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{61c}'
-                | '\u{200e}'
-                | '\u{200f}'
-                | '\u{202a}'..='\u{202e}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{2028}'
-                | '\u{2029}'
-        )
-}
-
-/// `text` with every [`is_unsafe_char`] shown as `\u{…}`.
-pub fn escaped(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe_char) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(
-        text.chars()
-            .map(|c| match c {
-                c if is_unsafe_char(c) => format!("\\u{{{:x}}}", u32::from(c)),
-                c => c.to_string(),
-            })
-            .collect(),
-    )
 }
 
 // ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 use std::fmt;
 
 use crate::ini::{self, DEFAULT_SECTION, Ini, Kind, Problem, Scanner, Section};
+use crate::text;
 
 /// The key of the line that marks a section as written by aws-mfa: `managed_by = aws-mfa`.
 pub const MARKER_KEY: &str = "managed_by";
@@ -219,7 +220,7 @@ fn suggest_section(ini: &Ini, section: &str) -> String {
 fn check_section_name(section: &str) -> Result<(), EditError> {
     let reason = if section.is_empty() {
         Some("is empty")
-    } else if section.chars().any(ini::is_unsafe_char) {
+    } else if section.chars().any(text::is_unsafe_char) {
         Some("contains a control character, a bidi control or a line separator")
     } else if section.contains(']') {
         Some("contains ']', which ends the header for other readers")
@@ -234,7 +235,7 @@ fn check_section_name(section: &str) -> Result<(), EditError> {
     };
     match reason {
         Some(reason) => Err(EditError::Unwritable {
-            what: format!("the section name \"{}\"", ini::escaped(section)),
+            what: format!("the section name \"{}\"", text::escaped(section)),
             reason,
         }),
         None => Ok(()),
@@ -242,7 +243,7 @@ fn check_section_name(section: &str) -> Result<(), EditError> {
 }
 
 fn check_value(key: &str, value: &str) -> Result<(), EditError> {
-    let reason = if value.chars().any(ini::is_unsafe_char) {
+    let reason = if value.chars().any(text::is_unsafe_char) {
         Some("contains a line break or another control character")
     } else if value.trim_matches(ini::is_space) != value {
         Some("starts or ends with white space, which readers drop")
@@ -727,7 +728,7 @@ mod tests {
                     .contains("contains a control character, a bidi control or a line separator"),
                 "{bad:?}: {message}"
             );
-            assert!(!message.chars().any(ini::is_unsafe_char), "{message:?}");
+            assert!(!message.chars().any(text::is_unsafe_char), "{message:?}");
             assert_eq!(check_writable("[x]\n", bad), Err(err));
         }
         assert_eq!(

@@ -35,6 +35,9 @@ mod ini;
 #[path = "../src/ini_edit.rs"]
 #[allow(dead_code)]
 mod ini_edit;
+#[path = "../src/text.rs"]
+#[allow(dead_code)]
+mod text;
 
 use ini::{Ini, Kind, Scanner};
 use ini_edit::{EditError, MARKER_KEY, MARKER_VALUE};
@@ -566,7 +569,7 @@ fn entries() -> impl Strategy<Value = Vec<(&'static str, String)>> {
 /// A name `set_section` must refuse to write, by the rules of DESIGN.md §8 and §9.
 fn unwritable(name: &str) -> bool {
     name.is_empty()
-        || name.chars().any(ini::is_unsafe_char)
+        || name.chars().any(text::is_unsafe_char)
         || name.contains(']')
         || name.trim_matches(ini::is_space) != name
         || name == "DEFAULT"

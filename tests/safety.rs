@@ -148,6 +148,9 @@ fn without_a_home_directory_nothing_is_read_from_the_working_directory() {
     );
 
     // With the paths given explicitly, no home is needed (and ~/.boto is not guessed).
+    for file in [&sb.config, &sb.credentials] {
+        std::os::unix::fs::chown(file, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+    }
     let mut cmd = sb.cmd([
         "exec",
         "-p",
