@@ -1,10 +1,11 @@
-//! Profile names that would run code if a shell read them as code: completion offers them
-//! as plain words in bash, zsh, fish and elvish (each driven as a user's Tab would, in its
-//! interactive line editor under a pseudo-terminal). PowerShell is not installable here:
-//! its script is checked as text.
+//! Profile names that would run code, or drive the terminal, if a shell read them as code:
+//! completion offers them as plain words in bash, zsh, fish and elvish (each driven as a
+//! user's Tab would, in its interactive line editor under a pseudo-terminal), and the
+//! prompt helpers show them literally in bash, zsh and fish (in their default interactive
+//! modes). PowerShell is not installable here: its scripts are checked as text.
 //!
-//! Nothing here is skipped: a missing bash, zsh, fish, elvish or python3 fails the test
-//! that needs it, with the reason.
+//! Nothing here is skipped: a missing bash, zsh, fish, elvish, python3 or strace fails the
+//! test that needs it, with the reason.
 
 mod common;
 
@@ -488,4 +489,274 @@ fn powershell_completion_inserts_profile_names_in_single_quotes() {
     // Before the generated candidates and their `-like` filter (which would read `[`, `*`
     // and `?` in a name as wildcards).
     assert!(start < text.find("$completions = @(switch").unwrap());
+}
+
+// ---------------------------------------------------------------------------------------
+// The prompt helpers
+// ---------------------------------------------------------------------------------------
+
+/// Profile names that would drive the prompt or the terminal if read as more than text.
+const PROMPT_NAMES: [&str; 8] = [
+    "%F{red}x%f",
+    "%{\x1b[2J%}",
+    "$(touch PWNED)",
+    "`touch PWNED2`",
+    "\\u@\\h \\w \\$",
+    "a\x1b[31mb\u{202e}c",
+    "t\tn\nr\rd\x7fc\u{9b}\u{2028}\u{2066}\u{200f}\u{61c}",
+    "100%% it's",
+];
+
+/// How every helper shows a name: control and bidi characters as `\t`, `\n`, `\r` or
+/// `\u{HEX}` (as aws-mfa's messages show them).
+fn shown(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        match c {
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control()
+                || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}') =>
+            {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Unix time → RFC 3339 UTC, as the binary writes it.
+fn rfc3339(unix: i64) -> String {
+    let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// 2 h 5 min 30 s from now: the helpers show "2h05m" for half a minute.
+fn expiration() -> String {
+    rfc3339(now_unix() + 125 * 60 + 30)
+}
+
+/// An interactive bash or zsh in its default mode reading `lines` from a file: it prints
+/// each prompt (to stderr) before it reads a line, as at a terminal.
+fn interactive(sb: &Sandbox, program: &str, args: &[&str], lines: &str, name: &str) -> Run {
+    let program = require_tool(program);
+    let script = sb.root.join("typed-lines");
+    std::fs::write(&script, lines).unwrap();
+    let mut cmd = sb.command(program);
+    cmd.args(args)
+        .env("PATH", path_with_binary())
+        .env("AWS_MFA_PROFILE", name)
+        .env("AWS_CREDENTIAL_EXPIRATION", expiration())
+        .stdin(std::fs::File::open(&script).unwrap());
+    run(&mut cmd)
+}
+
+/// The prompts must show `want` between the markers, and nothing else of the name.
+fn assert_prompt_shows(sh: &str, name: &str, rendered: &str, want: &str, sb: &Sandbox) {
+    assert_eq!(
+        pwned(sb),
+        Vec::<PathBuf>::new(),
+        "{sh}: the prompt ran {name:?}"
+    );
+    assert!(
+        rendered.contains(want),
+        "{sh}: the prompt for {name:?} does not show {want:?}:\n{}",
+        rendered.escape_debug()
+    );
+    for c in ['\x1b', '\u{202e}', '\u{9b}', '\u{2028}'] {
+        assert!(
+            !rendered.contains(c),
+            "{sh}: {c:?} reached the terminal:\n{}",
+            rendered.escape_debug()
+        );
+    }
+}
+
+/// The two documented PS1 forms (one `$(aws_mfa_prompt)` per prompt, and
+/// `aws_mfa_prompt -v` from PROMPT_COMMAND), in `bash --norc -i`, with and without `set -u`.
+#[test]
+fn bash_prompt_shows_hostile_names_literally() {
+    for nounset in ["", "set -u\n"] {
+        for name in PROMPT_NAMES {
+            let sb = Sandbox::new();
+            let lines = format!(
+                "{nounset}eval \"$(aws-mfa init bash)\"\n\
+                 PROMPT_COMMAND+=$'\\n''aws_mfa_prompt -v aws_mfa_ps1'\n\
+                 PS1='<P>${{AWS_MFA_PROFILE:+($(aws_mfa_prompt)) }}</P><V>${{aws_mfa_ps1:+($aws_mfa_ps1) }}</V>\\n'\n\
+                 echo one\n"
+            );
+            let r = interactive(&sb, "bash", &["--norc", "--noprofile", "-i"], &lines, name);
+            let want = format!("<P>({0} 2h05m) </P><V>({0} 2h05m) </V>\r\n", shown(name));
+            assert_prompt_shows("bash", name, &r.stderr, &want, &sb);
+        }
+    }
+}
+
+/// The two documented PROMPT forms with prompt_subst, in `zsh -f -i` (where
+/// interactive_comments is off), with and without nounset; with prompt_bang, `!` too.
+#[test]
+fn zsh_prompt_shows_hostile_names_literally() {
+    let mut names = PROMPT_NAMES.to_vec();
+    names.push("bang!here");
+    for options in ["", "setopt nounset\n", "setopt prompt_bang\n"] {
+        for name in &names {
+            let sb = Sandbox::new();
+            let lines = format!(
+                "{options}eval \"$(aws-mfa init zsh)\"\n\
+                 setopt prompt_subst\n\
+                 _aws_mfa_ps1() {{ aws_mfa_prompt -v aws_mfa_ps1 }}\n\
+                 precmd_functions+=(_aws_mfa_ps1)\n\
+                 PROMPT='<P>${{AWS_MFA_PROFILE:+($(aws_mfa_prompt)) }}</P><V>${{aws_mfa_ps1:+($aws_mfa_ps1) }}</V>'$'\\n'\n\
+                 echo one\n"
+            );
+            let r = interactive(&sb, "zsh", &["-f", "-i"], &lines, name);
+            let want = format!("<P>({0} 2h05m) </P><V>({0} 2h05m) </V>\n", shown(name));
+            assert_prompt_shows("zsh", name, &r.stderr, &want, &sb);
+        }
+    }
+}
+
+/// fish runs fish_prompt only at a terminal: `fish -i` under a pty.
+#[test]
+fn fish_prompt_shows_hostile_names_literally() {
+    for name in PROMPT_NAMES {
+        let sb = Sandbox::new();
+        let steps = [
+            Step::Send(format!(
+                "aws-mfa init fish | source; function fish_prompt; printf '<P>%s</P>> ' (aws_mfa_prompt); end; set -gx AWS_MFA_PROFILE $NAME; set -gx AWS_CREDENTIAL_EXPIRATION $EXPIRATION; {}\n",
+                Sh::Fish.marker("READY")
+            )),
+            Step::Expect("READY-42.*?</P>> ".into()),
+        ];
+        let mut argv = vec!["env".to_string(), format!("EXPIRATION={}", expiration())];
+        argv.push(format!("NAME={name}"));
+        argv.extend(Sh::Fish.argv());
+        let session = pty_session(&sb, &argv, &steps);
+        assert_eq!(
+            pwned(&sb),
+            Vec::<PathBuf>::new(),
+            "fish: the prompt ran {name:?}"
+        );
+        session.assert_complete(&argv);
+        let after = &session.tty[session.tty.rfind("READY-42").unwrap()..];
+        let prompt = &after[after.find("<P>").unwrap()..];
+        let prompt = &prompt[..prompt.find("</P>> ").unwrap() + 6];
+        let want = format!("<P>{} 2h05m</P>> ", shown(name));
+        assert_prompt_shows("fish", name, prompt, &want, &sb);
+    }
+}
+
+/// A name that needs escaping takes the slow path of the helpers: it too starts no process.
+#[test]
+fn prompt_helper_escapes_without_a_process() {
+    let strace = require_tool("strace");
+    let name = "a\x1b[2J\u{202e}%F{red}\t$(x)";
+    for (sh, args) in [
+        ("bash", &["--norc", "--noprofile", "-u", "-c"][..]),
+        ("zsh", &["-f", "-u", "-c"][..]),
+    ] {
+        let sb = Sandbox::new();
+        let marker =
+            |n: u8| format!("{{ : < /nonexistent/aws-mfa-marker-{n}; }} 2>/dev/null || true\n");
+        let script = format!(
+            "eval \"$(aws-mfa init {sh})\"\n{}aws_mfa_prompt\naws_mfa_prompt -v text\nprintf '%s\\n' \"$text\"\n{}text=$(:)\n{}",
+            marker(1),
+            marker(2),
+            marker(3)
+        );
+        let trace = sb.root.join("strace.txt");
+        let mut cmd = sb.command(&strace);
+        cmd.args(["-f", "-qq", "-e", "trace=process,openat", "-o"])
+            .arg(&trace)
+            .arg(require_tool(sh))
+            .args(args)
+            .arg(&script)
+            .env("PATH", path_with_binary())
+            .env("AWS_MFA_PROFILE", name)
+            .env("AWS_CREDENTIAL_EXPIRATION", expiration());
+        let r = run(&mut cmd);
+        r.assert_success();
+        let mut want = shown(name);
+        if sh == "zsh" {
+            want = want.replace('%', "%%");
+        }
+        assert_eq!(
+            r.stdout,
+            format!("{want} 2h05m\n{want} 2h05m\n"),
+            "{}",
+            r.dump()
+        );
+        let text = std::fs::read_to_string(&trace).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let at = |n: u8| {
+            let needle = format!("aws-mfa-marker-{n}");
+            lines
+                .iter()
+                .position(|l| l.contains(&needle))
+                .unwrap_or_else(|| panic!("marker {n} not in the trace:\n{text}"))
+        };
+        let spawns = |from: usize, to: usize| {
+            lines[from..to]
+                .iter()
+                .filter(|l| {
+                    ["clone(", "clone3(", "fork(", "vfork(", "execve("]
+                        .iter()
+                        .any(|c| l.contains(c))
+                })
+                .count()
+        };
+        assert_eq!(
+            spawns(at(1), at(2)),
+            0,
+            "{sh}: the prompt helper started a process"
+        );
+        assert!(
+            spawns(at(2), at(3)) > 0,
+            "strace did not see the control subshell"
+        );
+    }
+}
+
+/// The PowerShell helper, as text: the name goes through _AwsMfaShow, whose pattern covers
+/// the same characters as the other shells'.
+#[test]
+fn powershell_prompt_shows_the_name_escaped() {
+    let ps =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("shell/aws-mfa.ps1"))
+            .unwrap();
+    assert!(
+        ps.contains("$name = _AwsMfaShow $env:AWS_MFA_PROFILE"),
+        "{ps}"
+    );
+    assert!(
+        ps.contains(
+            "$special = '[\\x00-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u2028-\\u202e\\u2066-\\u2069]'"
+        ),
+        "{ps}"
+    );
+    assert!(ps.contains("'\\u{{{0:x}}}' -f $code"), "{ps}");
+    let prompt = &ps[ps.find("function global:Get-AwsMfaPrompt").unwrap()..];
+    let prompt = &prompt[..prompt.find("\n}\n").unwrap()];
+    assert!(!prompt.contains("$env:AWS_MFA_PROFILE\""), "{prompt}");
+    assert_eq!(
+        prompt.matches("$env:AWS_MFA_PROFILE").count(),
+        2,
+        "{prompt}"
+    );
 }
