@@ -19,6 +19,32 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
         $element.Value
     }) -join ';'
 
+    # A profile option's value: the names of `aws-mfa list --names`, compared as plain text
+    # with the word typed (its opening quote removed) and inserted as plain words.
+    $before = @($commandElements | Where-Object {
+        $_.Extent.EndOffset -lt ($cursorPosition - $wordToComplete.Length)
+    })
+    if ($before.Count -gt 1 -and $before[-1].Extent.Text -cin @('-p', '--profile', '--source-profile')) {
+        $typed = "$wordToComplete"
+        if ($typed -match "^['\u2018\u2019\u201A\u201B]") {
+            $typed = $typed.Substring(1) -replace "['\u2018\u2019\u201A\u201B](['\u2018\u2019\u201A\u201B])", '$1'
+        } elseif ($typed -match "^[`"\u201C\u201D\u201E]") {
+            $typed = $typed.Substring(1)
+        }
+        $bin = Get-Command -Name 'aws-mfa' -CommandType Application -ErrorAction SilentlyContinue |
+            Select-Object -First 1
+        if ($bin) {
+            foreach ($name in @(& $bin list --names 2>$null)) {
+                if (-not $name -or -not $name.StartsWith($typed, [StringComparison]::Ordinal)) { continue }
+                $text = if ($name -cmatch '^[A-Za-z0-9_][A-Za-z0-9_.-]*$') { $name } else {
+                    "'" + [CodeGeneration]::EscapeSingleQuotedStringContent($name) + "'"
+                }
+                [CompletionResult]::new($text, $name, [CompletionResultType]::ParameterValue, $name)
+            }
+        }
+        return
+    }
+
     $completions = @(switch ($command) {
         'aws-mfa' {
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use')

@@ -1,3 +1,71 @@
+# The profile names that start with the word before the cursor, each quoted for where it
+# goes on the line, so that the shell reads back exactly the name: compgen -W would expand
+# `$(...)` in a name, and readline inserts COMPREPLY as it is. Nothing here is expanded.
+_aws_mfa_profile_words() {
+    local cur=$1 line=${COMP_LINE-} point=${COMP_POINT-0} name rest q c i cut
+    local val='' head='' state=0 head_state=0 esc=0
+    COMPREPLY=()
+    line=${line:0:point}
+    # cur is what readline replaces: the end of the word, after an opening quote if any.
+    ((${#cur} <= ${#line})) || return 0
+    cut=$((${#line} - ${#cur}))
+    [[ ${line:cut} == "$cur" ]] || return 0
+    # Read the word as the shell will: its value so far, and at cut the quoting in force.
+    for ((i = 0; i <= ${#line}; i++)); do
+        if ((i == cut)); then
+            ((esc == 0)) || return 0
+            head=$val head_state=$state
+        fi
+        ((i < ${#line})) || break
+        c=${line:i:1}
+        if ((esc)); then
+            # In double quotes a backslash escapes only $ ` " \ and a newline.
+            if ((state == 2)) && [[ $c != [\$\`\"\\] ]]; then val+=\\; fi
+            val+=$c esc=0
+        elif ((state == 1)); then
+            if [[ $c == "'" ]]; then state=0; else val+=$c; fi
+        elif ((state == 2)); then
+            case $c in
+            '"') state=0 ;;
+            \\) esc=1 ;;
+            *) val+=$c ;;
+            esac
+        else
+            case $c in
+            ' ' | $'\t' | $'\n') val='' ;;
+            "'") state=1 ;;
+            '"') state=2 ;;
+            \\) esc=1 ;;
+            *) val+=$c ;;
+            esac
+        fi
+    done
+    while IFS= read -r name; do
+        [[ -n $name && ${name:0:${#val}} == "$val" ]] || continue
+        rest=${name:${#head}}
+        # In quotes the text starts with the quote character, so that readline replaces the
+        # opening one, and ends with it, so that readline adds no closing one.
+        case $head_state in
+        0) printf -v q '%q' "$rest" ;;
+        1) q="'${rest//\'/\'\\\'\'}'" ;;
+        *)
+            q='"'
+            for ((i = 0; i < ${#rest}; i++)); do
+                c=${rest:i:1}
+                case $c in
+                [\$\`\"\\]) q+=\\$c ;;
+                # History expansion reads ! even in double quotes: end them around it.
+                !) q+='"\!"' ;;
+                *) q+=$c ;;
+                esac
+            done
+            q+='"'
+            ;;
+        esac
+        COMPREPLY+=("$q")
+    done <<<"$(command aws-mfa list --names 2>/dev/null)"
+}
+
 _aws__mfa() {
     local i cur prev opts cmd
     COMPREPLY=()
@@ -78,11 +146,11 @@ _aws__mfa() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 --device)
@@ -118,7 +186,7 @@ _aws__mfa() {
                     return 0
                     ;;
                 --source-profile)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 --long-term-suffix)
@@ -164,11 +232,11 @@ _aws__mfa() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 --config-file)
@@ -212,11 +280,11 @@ _aws__mfa() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 --device)
@@ -252,7 +320,7 @@ _aws__mfa() {
                     return 0
                     ;;
                 --source-profile)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 --long-term-suffix)
@@ -298,11 +366,11 @@ _aws__mfa() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 --device)
@@ -338,7 +406,7 @@ _aws__mfa() {
                     return 0
                     ;;
                 --source-profile)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 --long-term-suffix)
@@ -388,11 +456,11 @@ _aws__mfa() {
             fi
             case "${prev}" in
                 --profile)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 -p)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 --device)
@@ -428,7 +496,7 @@ _aws__mfa() {
                     return 0
                     ;;
                 --source-profile)
-                    COMPREPLY=($(compgen -W "$(aws-mfa list --names 2>/dev/null)" -- "${cur}"))
+                    _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
                 --long-term-suffix)

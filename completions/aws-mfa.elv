@@ -16,195 +16,201 @@ set edit:completion:arg-completer[aws-mfa] = {|@words|
         }
         set command = $command';'$word
     }
-    var completions = [
-        &'aws-mfa'= {
-            cand -p 'Profile to use'
-            cand --profile 'Profile to use'
-            cand --device 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]'
-            cand --token-code 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal'
-            cand --duration 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)'
-            cand --assume-role 'Role to assume with the MFA session'
-            cand --role-arn 'Role to assume with the MFA session'
-            cand --role-session-name 'Role session name (default: the local user name)'
-            cand --external-id 'External ID to pass when assuming the role'
-            cand --region 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]'
-            cand --source-profile 'Section holding the long-term keys'
-            cand --long-term-suffix 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)'
-            cand --config-file 'AWS config file [default: ~/.aws/config]'
-            cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --write-profile 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])'
-            cand --short-term-suffix 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)'
-            cand --min-remaining 'Cached credentials with less than this many seconds left are renewed'
-            cand -v 'Say on stderr what is read, found and asked (never a secret)'
-            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
-            cand --refresh 'Ignore cached credentials and ask STS again'
-            cand --force 'Ignore cached credentials and ask STS again'
-            cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
-            cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
-            cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
-            cand -V 'Print version'
-            cand --version 'Print version'
-            cand exec 'Run a command with short-term credentials in its environment'
-            cand env 'Print shell statements that set short-term credentials (for eval)'
-            cand credential-process 'Print credentials as the JSON an AWS profile''s `credential_process` expects'
-            cand list 'List profiles: MFA device, role, source, cached time left'
-            cand clear 'Delete cached credentials (no network)'
-            cand init 'Print the shell integration, to eval from an rc file'
-            cand completions 'Print a completion script for a shell'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'aws-mfa;exec'= {
-            cand -p 'Profile to use'
-            cand --profile 'Profile to use'
-            cand --device 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]'
-            cand --token-code 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal'
-            cand --duration 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)'
-            cand --assume-role 'Role to assume with the MFA session'
-            cand --role-arn 'Role to assume with the MFA session'
-            cand --role-session-name 'Role session name (default: the local user name)'
-            cand --external-id 'External ID to pass when assuming the role'
-            cand --region 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]'
-            cand --source-profile 'Section holding the long-term keys'
-            cand --long-term-suffix 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)'
-            cand --config-file 'AWS config file [default: ~/.aws/config]'
-            cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --write-profile 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])'
-            cand --short-term-suffix 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)'
-            cand --min-remaining 'Cached credentials with less than this many seconds left are renewed'
-            cand --refresh 'Ignore cached credentials and ask STS again'
-            cand --force 'Ignore cached credentials and ask STS again'
-            cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
-            cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
-            cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
-            cand -v 'Say on stderr what is read, found and asked (never a secret)'
-            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'aws-mfa;env'= {
-            cand -p 'Profile to use'
-            cand --profile 'Profile to use'
-            cand --device 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]'
-            cand --token-code 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal'
-            cand --duration 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)'
-            cand --assume-role 'Role to assume with the MFA session'
-            cand --role-arn 'Role to assume with the MFA session'
-            cand --role-session-name 'Role session name (default: the local user name)'
-            cand --external-id 'External ID to pass when assuming the role'
-            cand --region 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]'
-            cand --source-profile 'Section holding the long-term keys'
-            cand --long-term-suffix 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)'
-            cand --config-file 'AWS config file [default: ~/.aws/config]'
-            cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --write-profile 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])'
-            cand --short-term-suffix 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)'
-            cand --min-remaining 'Cached credentials with less than this many seconds left are renewed'
-            cand --format 'Output format'
-            cand --refresh 'Ignore cached credentials and ask STS again'
-            cand --force 'Ignore cached credentials and ask STS again'
-            cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
-            cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
-            cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
-            cand -v 'Say on stderr what is read, found and asked (never a secret)'
-            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'aws-mfa;credential-process'= {
-            cand -p 'Profile to use'
-            cand --profile 'Profile to use'
-            cand --device 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]'
-            cand --token-code 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal'
-            cand --duration 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)'
-            cand --assume-role 'Role to assume with the MFA session'
-            cand --role-arn 'Role to assume with the MFA session'
-            cand --role-session-name 'Role session name (default: the local user name)'
-            cand --external-id 'External ID to pass when assuming the role'
-            cand --region 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]'
-            cand --source-profile 'Section holding the long-term keys'
-            cand --long-term-suffix 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)'
-            cand --config-file 'AWS config file [default: ~/.aws/config]'
-            cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --write-profile 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])'
-            cand --short-term-suffix 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)'
-            cand --min-remaining 'Cached credentials with less than this many seconds left are renewed'
-            cand --refresh 'Ignore cached credentials and ask STS again'
-            cand --force 'Ignore cached credentials and ask STS again'
-            cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
-            cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
-            cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
-            cand -v 'Say on stderr what is read, found and asked (never a secret)'
-            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'aws-mfa;list'= {
-            cand --config-file 'AWS config file [default: ~/.aws/config]'
-            cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --json 'Print JSON instead of a table'
-            cand --names 'Print profile names only, one per line (for completions)'
-            cand -v 'Say on stderr what is read, found and asked (never a secret)'
-            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'aws-mfa;clear'= {
-            cand -p 'Delete the credentials this profile uses (a role profile: its role session)'
-            cand --profile 'Delete the credentials this profile uses (a role profile: its role session)'
-            cand --config-file 'AWS config file [default: ~/.aws/config]'
-            cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
-            cand --all 'Delete every cached entry'
-            cand -v 'Say on stderr what is read, found and asked (never a secret)'
-            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'aws-mfa;init'= {
-            cand -v 'Say on stderr what is read, found and asked (never a secret)'
-            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'aws-mfa;completions'= {
-            cand -v 'Say on stderr what is read, found and asked (never a secret)'
-            cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
-        &'aws-mfa;help'= {
-            cand exec 'Run a command with short-term credentials in its environment'
-            cand env 'Print shell statements that set short-term credentials (for eval)'
-            cand credential-process 'Print credentials as the JSON an AWS profile''s `credential_process` expects'
-            cand list 'List profiles: MFA device, role, source, cached time left'
-            cand clear 'Delete cached credentials (no network)'
-            cand init 'Print the shell integration, to eval from an rc file'
-            cand completions 'Print a completion script for a shell'
-            cand help 'Print this message or the help of the given subcommand(s)'
-        }
-        &'aws-mfa;help;exec'= {
-        }
-        &'aws-mfa;help;env'= {
-        }
-        &'aws-mfa;help;credential-process'= {
-        }
-        &'aws-mfa;help;list'= {
-        }
-        &'aws-mfa;help;clear'= {
-        }
-        &'aws-mfa;help;init'= {
-        }
-        &'aws-mfa;help;completions'= {
-        }
-        &'aws-mfa;help;help'= {
-        }
-    ]
-    $completions[$command]
+    # A profile option's value: the names of `aws-mfa list --names`, as plain strings (its
+    # stderr closed: nothing of it reaches the line editor).
+    if (and (> (count $words) 2) (has-value [-p --profile --source-profile] $words[-2])) {
+        try { e:aws-mfa list --names 2>&- | from-lines } catch { }
+    } else {
+        var completions = [
+            &'aws-mfa'= {
+                cand -p 'Profile to use'
+                cand --profile 'Profile to use'
+                cand --device 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]'
+                cand --token-code 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal'
+                cand --duration 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)'
+                cand --assume-role 'Role to assume with the MFA session'
+                cand --role-arn 'Role to assume with the MFA session'
+                cand --role-session-name 'Role session name (default: the local user name)'
+                cand --external-id 'External ID to pass when assuming the role'
+                cand --region 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]'
+                cand --source-profile 'Section holding the long-term keys'
+                cand --long-term-suffix 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)'
+                cand --config-file 'AWS config file [default: ~/.aws/config]'
+                cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --write-profile 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])'
+                cand --short-term-suffix 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)'
+                cand --min-remaining 'Cached credentials with less than this many seconds left are renewed'
+                cand -v 'Say on stderr what is read, found and asked (never a secret)'
+                cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
+                cand --refresh 'Ignore cached credentials and ask STS again'
+                cand --force 'Ignore cached credentials and ask STS again'
+                cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
+                cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
+                cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+                cand -h 'Print help (see more with ''--help'')'
+                cand --help 'Print help (see more with ''--help'')'
+                cand -V 'Print version'
+                cand --version 'Print version'
+                cand exec 'Run a command with short-term credentials in its environment'
+                cand env 'Print shell statements that set short-term credentials (for eval)'
+                cand credential-process 'Print credentials as the JSON an AWS profile''s `credential_process` expects'
+                cand list 'List profiles: MFA device, role, source, cached time left'
+                cand clear 'Delete cached credentials (no network)'
+                cand init 'Print the shell integration, to eval from an rc file'
+                cand completions 'Print a completion script for a shell'
+                cand help 'Print this message or the help of the given subcommand(s)'
+            }
+            &'aws-mfa;exec'= {
+                cand -p 'Profile to use'
+                cand --profile 'Profile to use'
+                cand --device 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]'
+                cand --token-code 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal'
+                cand --duration 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)'
+                cand --assume-role 'Role to assume with the MFA session'
+                cand --role-arn 'Role to assume with the MFA session'
+                cand --role-session-name 'Role session name (default: the local user name)'
+                cand --external-id 'External ID to pass when assuming the role'
+                cand --region 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]'
+                cand --source-profile 'Section holding the long-term keys'
+                cand --long-term-suffix 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)'
+                cand --config-file 'AWS config file [default: ~/.aws/config]'
+                cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --write-profile 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])'
+                cand --short-term-suffix 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)'
+                cand --min-remaining 'Cached credentials with less than this many seconds left are renewed'
+                cand --refresh 'Ignore cached credentials and ask STS again'
+                cand --force 'Ignore cached credentials and ask STS again'
+                cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
+                cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
+                cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+                cand -v 'Say on stderr what is read, found and asked (never a secret)'
+                cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
+                cand -h 'Print help'
+                cand --help 'Print help'
+            }
+            &'aws-mfa;env'= {
+                cand -p 'Profile to use'
+                cand --profile 'Profile to use'
+                cand --device 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]'
+                cand --token-code 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal'
+                cand --duration 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)'
+                cand --assume-role 'Role to assume with the MFA session'
+                cand --role-arn 'Role to assume with the MFA session'
+                cand --role-session-name 'Role session name (default: the local user name)'
+                cand --external-id 'External ID to pass when assuming the role'
+                cand --region 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]'
+                cand --source-profile 'Section holding the long-term keys'
+                cand --long-term-suffix 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)'
+                cand --config-file 'AWS config file [default: ~/.aws/config]'
+                cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --write-profile 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])'
+                cand --short-term-suffix 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)'
+                cand --min-remaining 'Cached credentials with less than this many seconds left are renewed'
+                cand --format 'Output format'
+                cand --refresh 'Ignore cached credentials and ask STS again'
+                cand --force 'Ignore cached credentials and ask STS again'
+                cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
+                cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
+                cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+                cand -v 'Say on stderr what is read, found and asked (never a secret)'
+                cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
+                cand -h 'Print help'
+                cand --help 'Print help'
+            }
+            &'aws-mfa;credential-process'= {
+                cand -p 'Profile to use'
+                cand --profile 'Profile to use'
+                cand --device 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]'
+                cand --token-code 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal'
+                cand --duration 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)'
+                cand --assume-role 'Role to assume with the MFA session'
+                cand --role-arn 'Role to assume with the MFA session'
+                cand --role-session-name 'Role session name (default: the local user name)'
+                cand --external-id 'External ID to pass when assuming the role'
+                cand --region 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]'
+                cand --source-profile 'Section holding the long-term keys'
+                cand --long-term-suffix 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)'
+                cand --config-file 'AWS config file [default: ~/.aws/config]'
+                cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --write-profile 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])'
+                cand --short-term-suffix 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)'
+                cand --min-remaining 'Cached credentials with less than this many seconds left are renewed'
+                cand --refresh 'Ignore cached credentials and ask STS again'
+                cand --force 'Ignore cached credentials and ask STS again'
+                cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
+                cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
+                cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+                cand -v 'Say on stderr what is read, found and asked (never a secret)'
+                cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
+                cand -h 'Print help'
+                cand --help 'Print help'
+            }
+            &'aws-mfa;list'= {
+                cand --config-file 'AWS config file [default: ~/.aws/config]'
+                cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --json 'Print JSON instead of a table'
+                cand --names 'Print profile names only, one per line (for completions)'
+                cand -v 'Say on stderr what is read, found and asked (never a secret)'
+                cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
+                cand -h 'Print help'
+                cand --help 'Print help'
+            }
+            &'aws-mfa;clear'= {
+                cand -p 'Delete the credentials this profile uses (a role profile: its role session)'
+                cand --profile 'Delete the credentials this profile uses (a role profile: its role session)'
+                cand --config-file 'AWS config file [default: ~/.aws/config]'
+                cand --credentials-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --creds-file 'AWS credentials file [default: ~/.aws/credentials]'
+                cand --all 'Delete every cached entry'
+                cand -v 'Say on stderr what is read, found and asked (never a secret)'
+                cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
+                cand -h 'Print help'
+                cand --help 'Print help'
+            }
+            &'aws-mfa;init'= {
+                cand -v 'Say on stderr what is read, found and asked (never a secret)'
+                cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
+                cand -h 'Print help'
+                cand --help 'Print help'
+            }
+            &'aws-mfa;completions'= {
+                cand -v 'Say on stderr what is read, found and asked (never a secret)'
+                cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
+                cand -h 'Print help'
+                cand --help 'Print help'
+            }
+            &'aws-mfa;help'= {
+                cand exec 'Run a command with short-term credentials in its environment'
+                cand env 'Print shell statements that set short-term credentials (for eval)'
+                cand credential-process 'Print credentials as the JSON an AWS profile''s `credential_process` expects'
+                cand list 'List profiles: MFA device, role, source, cached time left'
+                cand clear 'Delete cached credentials (no network)'
+                cand init 'Print the shell integration, to eval from an rc file'
+                cand completions 'Print a completion script for a shell'
+                cand help 'Print this message or the help of the given subcommand(s)'
+            }
+            &'aws-mfa;help;exec'= {
+            }
+            &'aws-mfa;help;env'= {
+            }
+            &'aws-mfa;help;credential-process'= {
+            }
+            &'aws-mfa;help;list'= {
+            }
+            &'aws-mfa;help;clear'= {
+            }
+            &'aws-mfa;help;init'= {
+            }
+            &'aws-mfa;help;completions'= {
+            }
+            &'aws-mfa;help;help'= {
+            }
+        ]
+        $completions[$command]
+    }
 }

@@ -24,7 +24,7 @@ function __fish_aws_mfa_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s p -l profile -d 'Profile to use' -r -f -a "(aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s p -l profile -d 'Profile to use' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)' -r
@@ -32,7 +32,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l assume-role -l role-arn
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F
@@ -54,7 +54,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -f -a "clear" -d 'Delete c
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -f -a "init" -d 'Print the shell integration, to eval from an rc file'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -f -a "completions" -d 'Print a completion script for a shell'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s p -l profile -d 'Profile to use' -r -f -a "(aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s p -l profile -d 'Profile to use' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)' -r
@@ -62,7 +62,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l assume-role -l 
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F
@@ -75,7 +75,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l no-prompt -d 'N
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l write-boto -d 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s h -l help -d 'Print help'
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s p -l profile -d 'Profile to use' -r -f -a "(aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s p -l profile -d 'Profile to use' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)' -r
@@ -83,7 +83,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l assume-role -l r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F
@@ -103,7 +103,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l no-prompt -d 'Ne
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l write-boto -d 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s h -l help -d 'Print help'
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s p -l profile -d 'Profile to use' -r -f -a "(aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s p -l profile -d 'Profile to use' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)' -r
@@ -111,7 +111,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l a
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F
@@ -130,7 +130,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -l json -d 'Print 
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -l names -d 'Print profile names only, one per line (for completions)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand list" -s h -l help -d 'Print help'
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand clear" -s p -l profile -d 'Delete the credentials this profile uses (a role profile: its role session)' -r -f -a "(aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand clear" -s p -l profile -d 'Delete the credentials this profile uses (a role profile: its role session)' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand clear" -l config-file -d 'AWS config file [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand clear" -l credentials-file -l creds-file -d 'AWS credentials file [default: ~/.aws/credentials]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand clear" -l all -d 'Delete every cached entry'

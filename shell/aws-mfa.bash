@@ -152,13 +152,57 @@ _aws_mfa_seconds_left() {
     _aws_mfa_left=$((t - _aws_mfa_epoch))
 }
 
+# $1 into _aws_mfa_shown with control characters (C0, DEL, C1), bidi controls and U+2028,
+# U+2029 shown as \t, \n, \r or \u{HEX} (as aws-mfa's messages show them), so that a name
+# cannot drive the terminal. Reads UTF-8 bytes whatever the locale; starts no process.
+_aws_mfa_show() {
+    _aws_mfa_shown=$1
+    [[ $1 == *[![:ascii:]]* || $1 == *[[:cntrl:]]* ]] || return 0
+    local LC_ALL=C s=$1 out='' c v w x cp len i=0
+    while ((i < ${#s})); do
+        c=${s:i:1} w=0 x=0 len=1
+        printf -v v '%d' "'$c"
+        if ((i + 1 < ${#s})); then printf -v w '%d' "'${s:i+1:1}"; fi
+        if ((i + 2 < ${#s})); then printf -v x '%d' "'${s:i+2:1}"; fi
+        if ((v < 0x20 || v == 0x7f)); then
+            cp=$v
+        elif ((v == 0xc2 && w >= 0x80 && w <= 0x9f)); then
+            cp=$w len=2
+        elif ((v == 0xd8 && w == 0x9c)); then
+            cp=0x61c len=2
+        elif ((v == 0xe2 && w == 0x80 && (x == 0x8e || x == 0x8f || (x >= 0xa8 && x <= 0xae)))); then
+            cp=$((0x2000 + x - 0x80)) len=3
+        elif ((v == 0xe2 && w == 0x81 && x >= 0xa6 && x <= 0xa9)); then
+            cp=$((0x2040 + x - 0x80)) len=3
+        else
+            cp=-1
+        fi
+        case $cp in
+        -1) out+=$c ;;
+        9) out+='\t' ;;
+        10) out+='\n' ;;
+        13) out+='\r' ;;
+        *)
+            printf -v c '\\u{%x}' "$cp"
+            out+=$c
+            ;;
+        esac
+        i=$((i + len))
+    done
+    _aws_mfa_shown=$out
+}
+
 # `aws_mfa_prompt`: print "PROFILE 42m", "PROFILE 1h05m", "PROFILE expired" or nothing.
 # `aws_mfa_prompt -v NAME`: store that text (no newline) in the variable NAME instead.
+# The profile is shown with _aws_mfa_show; nothing else needs escaping for PS1, as bash
+# decodes PS1's backslash escapes before it expands `$(aws_mfa_prompt)` or `$NAME`, and
+# does not read the expanded text again.
 # No locals: one named like NAME would receive the text instead of the caller's variable.
 aws_mfa_prompt() {
     _aws_mfa_text=
     if [[ -n ${AWS_MFA_PROFILE-} && -n ${AWS_CREDENTIAL_EXPIRATION-} ]]; then
-        _aws_mfa_text=$AWS_MFA_PROFILE
+        _aws_mfa_show "$AWS_MFA_PROFILE"
+        _aws_mfa_text=$_aws_mfa_shown
         if _aws_mfa_seconds_left; then
             if ((_aws_mfa_left <= 0)); then
                 _aws_mfa_text+=' expired'

@@ -147,17 +147,41 @@ function _aws_mfa_seconds_left
     set -g _aws_mfa_left (math "$t - $_aws_mfa_epoch")
 end
 
-# Print "PROFILE 42m", "PROFILE 1h05m", "PROFILE expired" or nothing.
+# Print $argv[1] with control characters (C0, DEL, C1), bidi controls and U+2028, U+2029
+# shown as \t, \n, \r or \u{HEX} (as aws-mfa's messages show them), so that a name cannot
+# drive the terminal.
+function _aws_mfa_show
+    set -l special '[\x00-\x1f\x7f-\x9f\x{61c}\x{200e}\x{200f}\x{2028}-\x{202e}\x{2066}-\x{2069}]'
+    if not string match -qr -- $special $argv[1]
+        printf '%s\n' $argv[1]
+        return 0
+    end
+    # A newline first: the rest goes through lines.
+    set -l s (string replace -a \n '\n' -- $argv[1] | string replace -a \t '\t' | string replace -a \r '\r')
+    set -l out
+    for c in (string split '' -- $s)
+        if string match -qr -- $special $c
+            set -a out (printf '\\\\u{%x}' "'$c")
+        else
+            set -a out $c
+        end
+    end
+    string join '' -- $out
+end
+
+# Print "PROFILE 42m", "PROFILE 1h05m", "PROFILE expired" or nothing; the profile as
+# _aws_mfa_show shows it.
 function aws_mfa_prompt --description 'aws-mfa profile and time left, for a prompt'
     test -n "$AWS_MFA_PROFILE"; and test -n "$AWS_CREDENTIAL_EXPIRATION"; or return 0
+    set -l name (_aws_mfa_show $AWS_MFA_PROFILE)
     if not _aws_mfa_seconds_left
-        echo $AWS_MFA_PROFILE
+        echo $name
     else if test $_aws_mfa_left -le 0
-        echo "$AWS_MFA_PROFILE expired"
+        echo "$name expired"
     else if test $_aws_mfa_left -lt 3600
-        echo "$AWS_MFA_PROFILE "(math "floor($_aws_mfa_left / 60)")m
+        echo "$name "(math "floor($_aws_mfa_left / 60)")m
     else
-        printf '%s %dh%02dm\n' $AWS_MFA_PROFILE (math "floor($_aws_mfa_left / 3600)") \
+        printf '%s %dh%02dm\n' $name (math "floor($_aws_mfa_left / 3600)") \
             (math "floor($_aws_mfa_left % 3600 / 60)")
     end
 end

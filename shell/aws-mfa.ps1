@@ -156,10 +156,23 @@ function global:_AwsMfaSecondsLeft {
     [long][Math]::Floor(($when - [DateTimeOffset]::UtcNow).TotalSeconds)
 }
 
-# "PROFILE 42m", "PROFILE 1h05m", "PROFILE expired" or nothing.
+# The text with control characters (C0, DEL, C1), bidi controls and U+2028, U+2029 shown
+# as \t, \n, \r or \u{HEX} (as aws-mfa's messages show them), so that a name cannot drive
+# the terminal.
+function global:_AwsMfaShow([string] $Text) {
+    $special = '[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]'
+    $Text -replace $special, {
+        $code = [int][char]$_.Value
+        if ($code -eq 9) { '\t' } elseif ($code -eq 10) { '\n' } elseif ($code -eq 13) { '\r' }
+        else { '\u{{{0:x}}}' -f $code }
+    }
+}
+
+# "PROFILE 42m", "PROFILE 1h05m", "PROFILE expired" or nothing; the profile as _AwsMfaShow
+# shows it.
 function global:Get-AwsMfaPrompt {
-    $name = $env:AWS_MFA_PROFILE
-    if (-not $name -or -not $env:AWS_CREDENTIAL_EXPIRATION) { return }
+    if (-not $env:AWS_MFA_PROFILE -or -not $env:AWS_CREDENTIAL_EXPIRATION) { return }
+    $name = _AwsMfaShow $env:AWS_MFA_PROFILE
     $left = _AwsMfaSecondsLeft
     if ($null -eq $left) { return $name }
     if ($left -le 0) { return "$name expired" }

@@ -54,7 +54,7 @@ typeset -ga _aws_mfa_vars _aws_mfa_use_args
 _aws_mfa_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
     AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE)
 typeset -g _aws_mfa_use_profile _aws_mfa_failed_key _aws_mfa_failed_at _aws_mfa_left _aws_mfa_epoch \
-    _aws_mfa_text
+    _aws_mfa_text _aws_mfa_shown
 
 aws-mfa() {
     case ${1-} in
@@ -162,14 +162,66 @@ _aws_mfa_seconds_left() {
     return 0
 }
 
+# $1 into _aws_mfa_shown with control characters (C0, DEL, C1), bidi controls and U+2028,
+# U+2029 shown as \t, \n, \r or \u{HEX} (as aws-mfa's messages show them), so that a name
+# cannot drive the terminal. Reads UTF-8 bytes whatever the locale; starts no process.
+_aws_mfa_show() {
+    emulate -L zsh
+    setopt no_multibyte
+    _aws_mfa_shown=$1
+    [[ $1 == *[^\ -~]* ]] || return 0
+    local s=$1 out= c
+    local -i i=1 v w x cp len
+    while (( i <= $#s )); do
+        c=$s[i] w=0 x=0 len=1
+        (( v = #c ))
+        if (( i + 1 <= $#s )); then c=$s[i+1]; (( w = #c )); fi
+        if (( i + 2 <= $#s )); then c=$s[i+2]; (( x = #c )); fi
+        if (( v < 0x20 || v == 0x7f )); then
+            cp=v
+        elif (( v == 0xc2 && w >= 0x80 && w <= 0x9f )); then
+            cp=w len=2
+        elif (( v == 0xd8 && w == 0x9c )); then
+            cp=0x61c len=2
+        elif (( v == 0xe2 && w == 0x80 && (x == 0x8e || x == 0x8f || (x >= 0xa8 && x <= 0xae)) )); then
+            cp='0x2000 + x - 0x80' len=3
+        elif (( v == 0xe2 && w == 0x81 && x >= 0xa6 && x <= 0xa9 )); then
+            cp='0x2040 + x - 0x80' len=3
+        else
+            cp=-1
+        fi
+        if (( cp < 0 )); then
+            out+=$s[i]
+        elif (( cp == 9 )); then
+            out+='\t'
+        elif (( cp == 10 )); then
+            out+='\n'
+        elif (( cp == 13 )); then
+            out+='\r'
+        else
+            out+="\\u{${(L)$(( [##16] cp ))}}"
+        fi
+        (( i += len ))
+    done
+    _aws_mfa_shown=$out
+}
+
 # `aws_mfa_prompt`: print "PROFILE 42m", "PROFILE 1h05m", "PROFILE expired" or nothing.
 # `aws_mfa_prompt -v NAME`: store that text (no newline) in the variable NAME instead.
+# The profile is shown with _aws_mfa_show, and its % doubled (and ! when PROMPT_BANG is
+# set): with prompt_subst, zsh expands prompt escapes in what $(aws_mfa_prompt) or $NAME
+# expand to.
 # No locals: one named like NAME would receive the text instead of the caller's variable.
 aws_mfa_prompt() {
+    # Read before emulate, which resets the options for this function.
+    local bang=0
+    if [[ -o prompt_bang ]]; then bang=1; fi
     emulate -L zsh
     _aws_mfa_text=
     if [[ -n ${AWS_MFA_PROFILE-} && -n ${AWS_CREDENTIAL_EXPIRATION-} ]]; then
-        _aws_mfa_text=$AWS_MFA_PROFILE
+        _aws_mfa_show $AWS_MFA_PROFILE
+        _aws_mfa_text=${_aws_mfa_shown//\%/%%}
+        if (( bang )); then _aws_mfa_text=${_aws_mfa_text//\!/!!}; fi
         if _aws_mfa_seconds_left; then
             if (( _aws_mfa_left <= 0 )); then
                 _aws_mfa_text+=' expired'
