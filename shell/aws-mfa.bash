@@ -257,8 +257,12 @@ _aws_mfa_auto_renew() {
     if ((_aws_mfa_left > 0)); then
         when="expire in $((_aws_mfa_left < 120 ? 1 : _aws_mfa_left / 60)) min"
     fi
-    printf 'aws-mfa: credentials for %s %s; a new MFA code is needed: aws-mfa use %q\n' \
-        "$profile" "$when" "$profile" >&2
+    # A name with control or bidi characters is shown escaped, not quoted for pasting.
+    _aws_mfa_show "$profile"
+    local use=$_aws_mfa_shown
+    if [[ $use == "$profile" ]]; then printf -v use '%q' "$profile"; fi
+    printf 'aws-mfa: credentials for %s %s; a new MFA code is needed: aws-mfa use %s\n' \
+        "$_aws_mfa_shown" "$when" "$use" >&2
 }
 
 # Add the hook once, after what PROMPT_COMMAND already holds (a string, or an array in

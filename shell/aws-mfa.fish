@@ -226,5 +226,11 @@ function _aws_mfa_auto_renew
     if test $_aws_mfa_left -gt 0
         set when "expire in "(math "max(1, floor($_aws_mfa_left / 60))")" min"
     end
-    echo "aws-mfa: credentials for $profile $when; a new MFA code is needed: aws-mfa use "(string escape -- $profile) >&2
+    # A name with control or bidi characters is shown escaped, not quoted for pasting.
+    set -l shown (_aws_mfa_show $profile)
+    set -l use $shown
+    if test "$shown" = "$profile"
+        set use (string escape -- $profile)
+    end
+    echo "aws-mfa: credentials for $shown $when; a new MFA code is needed: aws-mfa use $use" >&2
 end

@@ -223,7 +223,8 @@ function global:_AwsMfaAutoRenew {
     if ($said -ceq $key) { return }
     $when = 'expired'
     if ($left -gt 0) { $when = 'expire in {0} min' -f [Math]::Max(1, [Math]::Floor($left / 60)) }
-    [Console]::Error.WriteLine("aws-mfa: credentials for $name $when; a new MFA code is needed: aws-mfa use $name")
+    $shown = _AwsMfaShow $name
+    [Console]::Error.WriteLine("aws-mfa: credentials for $shown $when; a new MFA code is needed: aws-mfa use $shown")
 }
 
 # Wrap the current prompt once: the wrapper names _AwsMfaHook, which is how it is recognised.

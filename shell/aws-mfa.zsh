@@ -278,7 +278,11 @@ _aws_mfa_auto_renew() {
     if (( _aws_mfa_left > 0 )); then
         when="expire in $(( _aws_mfa_left < 120 ? 1 : _aws_mfa_left / 60 )) min"
     fi
-    print -ru2 -- "aws-mfa: credentials for $profile $when; a new MFA code is needed: aws-mfa use ${(q-)profile}"
+    # A name with control or bidi characters is shown escaped, not quoted for pasting.
+    _aws_mfa_show $profile
+    local use=$_aws_mfa_shown
+    if [[ $use == "$profile" ]]; then use=${(q-)profile}; fi
+    print -ru2 -- "aws-mfa: credentials for $_aws_mfa_shown $when; a new MFA code is needed: aws-mfa use $use"
     return 0
 }
 

@@ -5,6 +5,7 @@ use std::fs::{self, DirBuilder, File, Permissions};
 use std::io::{self, Write};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 /// How many symbolic links `write` follows before giving up, as Linux does (ELOOP).
 const MAX_SYMLINKS: usize = 40;
@@ -51,13 +52,20 @@ fn write_with(
     replace(&target, contents, mode, owner, before_rename)
 }
 
-/// Why the file at `path` (links followed) cannot be replaced as it is, if it cannot: a
-/// rename would split its hard links, or hand another user's file to this one.
+/// Why the file at `path` (links followed) cannot be replaced as it is, if it cannot: it is
+/// no regular file (a device, a FIFO, a directory), or a rename would split its hard links,
+/// or change its owner or group.
 pub fn check_replaceable(path: &Path) -> Result<(), String> {
     let meta = match fs::metadata(path) {
         Ok(meta) => meta,
         Err(_) => return Ok(()), // a missing file is created; other errors show when read
     };
+    if !meta.is_file() {
+        return Err(
+            "it is not a regular file (a device, a pipe or a directory), so it cannot hold credentials"
+                .into(),
+        );
+    }
     if meta.nlink() > 1 {
         return Err(format!(
             "it has {} hard links, and replacing it would split them (remove the other links first)",
@@ -72,25 +80,94 @@ pub fn check_replaceable(path: &Path) -> Result<(), String> {
             meta.uid()
         ));
     }
+    if euid != 0 && !in_group(meta.gid()) {
+        return Err(format!(
+            "its group (gid {}) is not one of yours, and replacing it would change its group (run chgrp with one of your groups on it first)",
+            meta.gid()
+        ));
+    }
     Ok(())
 }
 
-/// Held while one file is read, edited and replaced: an exclusive lock on the directory
-/// that finally holds it, so writers serialize however the path is spelled (links, `..`)
-/// and whatever cache directory each uses.
-pub struct EditLock {
-    _dir: File,
+/// Whether this process may give a file the group `gid`: its own group or a supplementary one.
+fn in_group(gid: u32) -> bool {
+    // SAFETY: getegid has no preconditions; getgroups writes at most `len` entries.
+    unsafe {
+        if libc::getegid() == gid {
+            return true;
+        }
+        let len = libc::getgroups(0, std::ptr::null_mut());
+        if len <= 0 {
+            return false;
+        }
+        let mut groups = vec![0; len as usize];
+        let len = libc::getgroups(len, groups.as_mut_ptr());
+        groups.truncate(len.max(0) as usize);
+        groups.contains(&gid)
+    }
 }
 
-/// Waits for, then takes, the lock for editing `path` (see [`EditLock`]); creates missing
-/// parent directories 0700.
+/// Held while one file is read, edited and replaced: an exclusive lock on a 0600 lock file
+/// beside the file it finally names (`.credentials.aws-mfa.lock`), so writers serialize
+/// however the path is spelled (links, `..`) and whatever cache directory each uses, and no
+/// other user can hold it.
+pub struct EditLock {
+    _file: File,
+}
+
+/// How long an edit waits for another aws-mfa editing the same file: edits take
+/// milliseconds, so a longer wait means a stuck writer, not a slow one.
+const EDIT_LOCK_PATIENCE: Duration = Duration::from_secs(10);
+
+/// Waits (at most [`EDIT_LOCK_PATIENCE`]) for, then takes, the lock for editing `path`
+/// (see [`EditLock`]); creates missing parent directories 0700.
 pub fn lock_edits(path: &Path) -> io::Result<EditLock> {
     let target = resolve_symlinks(path)?;
     let dir = parent_dir(&target);
     DirBuilder::new().recursive(true).mode(0o700).create(&dir)?;
-    let dir = File::open(&dir)?;
-    dir.lock()?;
-    Ok(EditLock { _dir: dir })
+    let name = target
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
+    let lock_path = dir.join(format!(".{}.aws-mfa.lock", name.to_string_lossy()));
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(&lock_path)?;
+    let meta = file.metadata()?;
+    let dir_meta = fs::metadata(&dir)?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let euid = unsafe { libc::geteuid() };
+    if !meta.is_file() || (meta.uid() != euid && meta.uid() != dir_meta.uid()) {
+        return Err(io::Error::other(format!(
+            "the lock file {} belongs to another user; remove it",
+            lock_path.display()
+        )));
+    }
+    // Root editing a user's file makes the lock file theirs, so their own runs can open it.
+    if meta.uid() == euid && euid == 0 && dir_meta.uid() != 0 {
+        let owner = fs::metadata(&target).unwrap_or(dir_meta);
+        std::os::unix::fs::fchown(&file, Some(owner.uid()), Some(owner.gid()))?;
+    }
+    let deadline = Instant::now() + EDIT_LOCK_PATIENCE;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(EditLock { _file: file }),
+            Err(fs::TryLockError::Error(e)) => return Err(e),
+            Err(fs::TryLockError::WouldBlock) if Instant::now() >= deadline => {
+                return Err(io::Error::other(format!(
+                    "another aws-mfa has been editing it for {} s (it holds {}); try again once it is done",
+                    EDIT_LOCK_PATIENCE.as_secs(),
+                    lock_path.display()
+                )));
+            }
+            // No lock call takes a timeout: try again every few milliseconds.
+            Err(fs::TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
 }
 
 fn parent_dir(target: &Path) -> PathBuf {
@@ -179,23 +256,28 @@ pub fn remove_leftovers(path: &Path) -> io::Result<()> {
         if !(file_name.starts_with(&prefix) && file_name.ends_with(TEMP_SUFFIX)) {
             continue;
         }
-        let opened = fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-            .open(entry.path());
-        let Ok(file) = opened else {
-            continue; // gone already, or no regular file of ours
-        };
-        match file.try_lock() {
-            Ok(()) => match fs::remove_file(entry.path()) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-                _ => {}
-            },
-            Err(fs::TryLockError::WouldBlock) => {} // its writer is alive
-            Err(fs::TryLockError::Error(e)) => return Err(e),
-        }
+        remove_unless_live(&entry.path())?;
     }
     Ok(())
+}
+
+/// Deletes a temporary file of [`write`] unless its writer is alive (it holds it locked).
+pub fn remove_unless_live(temp: &Path) -> io::Result<()> {
+    let opened = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(temp);
+    let Ok(file) = opened else {
+        return Ok(()); // gone already, or no regular file of ours
+    };
+    match file.try_lock() {
+        Ok(()) => match fs::remove_file(temp) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        },
+        Err(fs::TryLockError::WouldBlock) => Ok(()), // its writer is alive
+        Err(fs::TryLockError::Error(e)) => Err(e),
+    }
 }
 
 /// The file a path finally names: symbolic links in its last component followed, relative

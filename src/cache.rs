@@ -1,6 +1,7 @@
 //! The private credentials cache (DESIGN.md §4): one 0600 JSON file per credential set
 //! in a 0700 directory, written atomically, with a lock file per entry.
 
+use std::cell::RefCell;
 use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
 use std::io::Read;
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -104,6 +105,8 @@ struct Entry {
 
 pub struct Cache {
     dir: PathBuf,
+    /// Entries already said to be untrusted: the cache is read again under the lock.
+    noted: RefCell<Vec<PathBuf>>,
 }
 
 /// Held while credentials for one entry are obtained; released on drop.
@@ -113,7 +116,19 @@ pub struct EntryLock {
 
 impl Cache {
     pub fn new(dir: PathBuf) -> Self {
-        Self { dir }
+        Self {
+            dir,
+            noted: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// A note about the entry at `path`, once per run.
+    fn note_once(&self, path: &Path, text: std::fmt::Arguments) {
+        let mut noted = self.noted.borrow_mut();
+        if !noted.iter().any(|p| p == path) {
+            noted.push(path.to_path_buf());
+            note!("{text}");
+        }
     }
 
     /// `$AWS_MFA_CACHE_DIR`, else the platform cache directory.
@@ -143,23 +158,32 @@ impl Cache {
         if let Err(e) = &opened
             && e.raw_os_error() == Some(libc::ELOOP)
         {
-            note!(
-                "cache file {} is a symbolic link; it will be replaced",
-                path.display()
+            self.note_once(
+                &path,
+                format_args!(
+                    "cache file {} is a symbolic link; it will be replaced",
+                    path.display()
+                ),
             );
         }
         let mut file = opened.ok()?;
         match read_entry(&mut file, id) {
             Ok(credentials) => Some(credentials),
             Err(Distrust::Directory) => {
-                note!(
-                    "{} is a directory where a cache file belongs; remove it so that credentials can be cached",
-                    path.display()
+                self.note_once(
+                    &path,
+                    format_args!(
+                        "{} is a directory where a cache file belongs; remove it so that credentials can be cached",
+                        path.display()
+                    ),
                 );
                 None
             }
             Err(Distrust::Replace(why)) => {
-                note!("cache file {} {why}; it will be replaced", path.display());
+                self.note_once(
+                    &path,
+                    format_args!("cache file {} {why}; it will be replaced", path.display()),
+                );
                 None
             }
         }
@@ -297,18 +321,22 @@ impl Cache {
             let is_entry = name.strip_suffix(".json").is_some_and(|stem| {
                 stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit())
             });
-            if !is_entry && !atomic::is_temp_name(&name) {
-                continue;
-            }
             let path = entry.path();
-            fs::remove_file(&path).map_err(|e| io_error("delete", &path, e))?;
-            removed += usize::from(is_entry);
+            if is_entry {
+                fs::remove_file(&path).map_err(|e| io_error("delete", &path, e))?;
+                removed += 1;
+            } else if atomic::is_temp_name(&name) {
+                atomic::remove_unless_live(&path).map_err(|e| io_error("delete", &path, e))?;
+            }
         }
         Ok(removed)
     }
 
     /// Creates the directory (0700) if need be and refuses one that others control.
     fn ensure_dir(&self) -> Result<()> {
+        if fs::symlink_metadata(&self.dir).is_ok_and(|m| !m.is_dir()) {
+            return Err(self.untrusted_dir());
+        }
         DirBuilder::new()
             .recursive(true)
             .mode(0o700)
@@ -316,13 +344,20 @@ impl Cache {
             .map_err(|e| io_error("create the cache directory", &self.dir, e))?;
         // A directory aws-mfa did not create is never chmod'ed (it may be /tmp or a home
         // directory): one that is not private to this user is refused.
-        if let Some(problem) = self.dir_problem() {
-            return Err(Error::new(format!(
-                "the cache directory {} {problem}, so aws-mfa will not keep credentials there; set AWS_MFA_CACHE_DIR to a private directory (mode 0700) of your own",
-                self.dir.display()
-            )));
+        if self.dir_problem().is_some() {
+            return Err(self.untrusted_dir());
         }
         Ok(())
+    }
+
+    fn untrusted_dir(&self) -> Error {
+        let problem = self
+            .dir_problem()
+            .unwrap_or_else(|| "cannot be used".into());
+        Error::new(format!(
+            "the cache directory {} {problem}, so aws-mfa will not keep credentials there; set AWS_MFA_CACHE_DIR to a private directory (mode 0700) of your own",
+            self.dir.display()
+        ))
     }
 
     /// Why the directory cannot be trusted with secrets, if it cannot: a link that could

@@ -9,12 +9,15 @@ use crate::error::{Error, Result};
 /// The home directory, absolute; without one, an error naming `what` was needed and the
 /// flags or variables (`how`) that give it instead.
 fn home(what: &str, how: &str) -> Result<PathBuf> {
-    match dirs::home_dir() {
-        Some(home) if home.is_absolute() => Ok(home),
-        _ => Err(Error::new(format!(
-            "there is no home directory (HOME is unset or not absolute, and the password database has no entry for this user), so aws-mfa will not guess where {what} is; set HOME, or give {how}"
-        ))),
-    }
+    let why = match dirs::home_dir() {
+        Some(home) if home.is_absolute() => return Ok(home),
+        // dirs takes a non-empty HOME as it is, and asks the password database only without one.
+        Some(home) => format!("HOME ({}) is not an absolute path", home.display()),
+        None => "there is no home directory (HOME is unset and the password database has no entry for this user)".to_string(),
+    };
+    Err(Error::new(format!(
+        "{why}, so aws-mfa will not guess where {what} is; set HOME to your home directory, or give {how}"
+    )))
 }
 
 pub fn config() -> Result<PathBuf> {

@@ -110,19 +110,41 @@ pub fn read_files(opts: &FileOpts) -> Result<Files> {
     })
 }
 
-/// A missing file is an empty one; an unreadable one is an error.
+/// A missing file is an empty one, and so is one that is no regular file (`/dev/null`, a
+/// FIFO, a directory), as for botocore; an unreadable one is an error.
 fn read_ini(path: &Path) -> Result<Ini> {
-    match std::fs::read(path) {
-        Ok(bytes) => Ok(Ini::from_text(
+    match read_regular(path) {
+        Ok(Some(bytes)) => Ok(Ini::from_text(
             String::from_utf8(bytes)
                 .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         )),
+        Ok(None) => {
+            debug!("{} is not a regular file: read as empty", path.display());
+            Ok(Ini::default())
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ini::default()),
         Err(e) => Err(Error::new(format!(
             "cannot read {}: {e}; check its permissions",
             path.display()
         ))),
     }
+}
+
+/// The bytes of a regular file; None for anything else, never blocking on a FIFO.
+fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
 }
 
 /// The configured MFA device, or the one IAM named before (no network).

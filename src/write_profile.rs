@@ -53,9 +53,13 @@ pub fn valid_until(
     s.get("aws_session_token")?;
     let expiration = parse_expiration(s.get("expiration")?)?;
     let wanted = plan.role.as_ref().map(|r| r.arn.as_str());
-    let same_key = s
-        .get(SOURCE_KEY_ID)
-        .is_none_or(|id| id == plan.access_key_id);
+    // A section aws-mfa wrote before it recorded the source may come from other keys: it is
+    // renewed once. Other tools' sections record nothing and are judged without it.
+    let recorded = s.get(SOURCE_KEY_ID);
+    if recorded.is_none() && ini_edit::is_managed(s) {
+        return None;
+    }
+    let same_key = recorded.is_none_or(|id| id == plan.access_key_id);
     let same_device = match (s.get(SOURCE_DEVICE), device) {
         (Some(written), Some(device)) => written == device,
         _ => true,
@@ -90,9 +94,14 @@ pub fn check_requested(opts: &CredentialOpts, plan: &ResolvedProfile) -> Result<
         check(&provider::credentials_path(&opts.files)?, &section)?;
     }
     if opts.write_boto {
-        check(&boto_path()?, BOTO_SECTION)?;
+        check_boto()?;
     }
     Ok(())
+}
+
+/// Whether `[Credentials]` of `~/.boto` may be written.
+pub fn check_boto() -> Result<()> {
+    check(&boto_path()?, BOTO_SECTION)
 }
 
 /// Whether `[section]` of the file at `path` may be written.

@@ -593,7 +593,7 @@ fn parallel_write_profile_edits_keep_every_section() {
     );
     assert_eq!(
         listing(sb.credentials.parent().unwrap()),
-        ["config", "credentials"],
+        [EDIT_LOCK, "config", "credentials"],
         "stray files beside the credentials file"
     );
 }
@@ -1478,11 +1478,15 @@ fn nul_in_a_profile_name_in_the_files() {
 
 /// What the directory of the credentials file may hold: the two files, and temp files
 /// left by a killed run (reported, and they must be private).
+/// The lock file writers of the credentials file serialize on.
+const EDIT_LOCK: &str = ".credentials.aws-mfa.lock";
+
 #[track_caller]
 fn check_dir_after_kill(sb: &Sandbox, leftovers: &mut Vec<String>) {
     let dir = sb.credentials.parent().unwrap();
     for name in listing(dir) {
-        if name == "config" || name == "credentials" {
+        // The edit lock (empty, 0600) stays beside the file it serializes writers of.
+        if ["config", "credentials", EDIT_LOCK].contains(&name.as_str()) {
             continue;
         }
         let path = dir.join(&name);

@@ -238,7 +238,9 @@ fn parallel_writers_through_a_link_and_two_cache_dirs_keep_every_section() {
     let leftovers: Vec<String> = std::fs::read_dir(sb.home.join(".aws"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|name| name != "credentials" && name != "config")
+        .filter(|name| {
+            !["credentials", "config", ".credentials.aws-mfa.lock"].contains(&name.as_str())
+        })
         .collect();
     assert!(leftovers.is_empty(), "left beside the file: {leftovers:?}");
 }
@@ -690,4 +692,191 @@ fn a_path_with_control_characters_is_escaped_in_messages() {
     r.assert_success();
     assert!(r.stdout.contains("wrote [dev-short]"), "{}", r.dump());
     assert_no_raw_controls("classic", &r.stdout);
+}
+
+// ---------------------------------------------------------------------------------------
+// What the review of the fixes above found (each failed on the first fix)
+// ---------------------------------------------------------------------------------------
+
+const LONG_TERM: &str = "[dev-long-term]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n\
+                         aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+
+/// Item 5: the edit lock is no lock another user can hold (an flock on ~/.aws, which any
+/// user may open, was one).
+#[test]
+fn a_lock_held_on_the_aws_directory_does_not_hold_up_a_write() {
+    let sb = Sandbox::new();
+    let dir = std::fs::File::open(sb.home.join(".aws")).unwrap();
+    dir.lock().unwrap(); // what any local user can do to a 0755 directory
+    let r = run_within(
+        &mut exec_env(&sb, &["--no-prompt", "--write-profile=dev-session"]),
+        Duration::from_secs(30),
+    );
+    drop(dir);
+    r.assert_success();
+    assert!(
+        std::fs::read_to_string(&sb.credentials)
+            .unwrap()
+            .contains("[dev-session]")
+    );
+}
+
+/// Item 6: a file of the user whose group is not theirs (root ran `chown alice FILE`) is
+/// refused before a code is asked, saying what to do, instead of failing after.
+#[test]
+fn a_users_file_with_a_foreign_group_is_refused_before_the_code() {
+    require_root("runs aws-mfa as another user");
+    let sb = Sandbox::empty();
+    sb.write_credentials(LONG_TERM);
+    sb.write_config(&format!("[profile dev]\nmfa_serial = {DEVICE}\n"));
+    std::fs::set_permissions(&sb.root, std::fs::Permissions::from_mode(0o711)).unwrap();
+    for dir in [&sb.home, &sb.home.join(".aws"), &sb.config] {
+        std::os::unix::fs::chown(dir, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+    }
+    std::os::unix::fs::chown(&sb.credentials, Some(NOBODY_KNOWN), Some(0)).unwrap();
+    let cache = sb.root.join("own-cache");
+    std::fs::create_dir(&cache).unwrap();
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::os::unix::fs::chown(&cache, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+    let before = std::fs::read(&sb.credentials).unwrap();
+    let mut cmd = sb.cmd(["-p", "dev", "--token-code", CODE]);
+    cmd.env("AWS_MFA_CACHE_DIR", &cache);
+    as_user(&mut cmd, NOBODY_KNOWN, NOBODY_KNOWN);
+    let r = run(&mut cmd);
+    r.assert_one_line_error();
+    assert!(r.stderr.contains("chgrp"), "{}", r.dump());
+    assert_eq!(
+        sb.proxy.count("GetSessionToken"),
+        0,
+        "the code was spent first"
+    );
+    assert_eq!(std::fs::read(&sb.credentials).unwrap(), before);
+}
+
+/// Items 2 and 6: the classic run checks ~/.boto, too, before a code is asked.
+#[test]
+fn classic_write_boto_is_refused_before_the_code() {
+    let sb = Sandbox::empty();
+    sb.write_credentials(LONG_TERM);
+    sb.write_config(&format!("[profile dev]\nmfa_serial = {DEVICE}\n"));
+    let boto = sb.root.join("boto");
+    std::fs::write(&boto, format!("[Credentials]\n{}", &LONG_TERM[16..])).unwrap();
+    let r = run(sb
+        .cmd(["-p", "dev", "--token-code", CODE, "--write-boto"])
+        .env("BOTO_CONFIG", &boto));
+    r.assert_one_line_error();
+    assert_eq!(sb.proxy.count("GetSessionToken"), 0, "{}", r.dump());
+    assert!(
+        !std::fs::read_to_string(&sb.credentials)
+            .unwrap()
+            .contains("[dev]")
+    );
+}
+
+/// Item 6: a device node (BOTO_CONFIG=/dev/null is a common idiom) is never replaced by a
+/// file of secrets; as a file to read it is empty, as for botocore.
+#[test]
+fn a_device_node_is_not_replaced_by_a_file_of_secrets() {
+    require_root("creates a device node");
+    let sb = Sandbox::new();
+    let null = sb.root.join("null");
+    let c = std::ffi::CString::new(null.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string; makedev(1, 3) is /dev/null's device.
+    assert_eq!(
+        unsafe { libc::mknod(c.as_ptr(), libc::S_IFCHR | 0o666, libc::makedev(1, 3)) },
+        0
+    );
+    let r = run(exec_env(&sb, &["--write-boto"]).env("BOTO_CONFIG", &null));
+    r.assert_one_line_error();
+    assert!(r.stderr.contains("not a regular file"), "{}", r.dump());
+    assert_eq!(sb.proxy.total(), 0, "{}", sb.proxy.summary());
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        std::fs::symlink_metadata(&null)
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    // A FIFO as the config file reads as empty instead of hanging.
+    let fifo = sb.root.join("config-fifo");
+    mkfifo(&fifo);
+    let r = run_within(
+        sb.cmd(["list", "--names"]).env("AWS_CONFIG_FILE", &fifo),
+        Duration::from_secs(30),
+    );
+    r.assert_success();
+    assert!(r.stdout.contains("dev"), "{}", r.dump());
+}
+
+/// Item 15: `list` is linear in the number of profiles (it was quadratic).
+#[test]
+fn list_is_linear_in_the_number_of_profiles() {
+    let sb = Sandbox::new();
+    let time = |n: usize| {
+        let config: String = (0..n)
+            .map(|i| format!("[profile q{i}]\nregion = eu-west-1\n"))
+            .collect();
+        sb.write_config(&config);
+        let started = Instant::now();
+        run_within(&mut sb.cmd(["list"]), Duration::from_secs(120)).assert_success();
+        started.elapsed().as_secs_f64()
+    };
+    let small = time(3000);
+    let large = time(12_000);
+    eprintln!("list: 3000 profiles {small:.2} s, 12000 profiles {large:.2} s");
+    assert!(
+        large / small < 8.0,
+        "4x the profiles took {:.1}x the time ({small:.2} s -> {large:.2} s)",
+        large / small
+    );
+}
+
+/// Item 8: a directory in place of an entry is said once, not at each look at the cache.
+#[test]
+fn a_directory_in_place_of_an_entry_is_said_once() {
+    let sb = Sandbox::new();
+    run(&mut sb.cmd(["exec", "-p", "admin", "--token-code", CODE, "--", "true"])).assert_success();
+    let role_entry = sb
+        .cache_entries()
+        .into_iter()
+        .find(|p| {
+            std::fs::read_to_string(p)
+                .unwrap()
+                .contains("\"kind\": \"role\"")
+        })
+        .expect("a role entry");
+    for entry in sb.cache_entries() {
+        std::fs::remove_file(entry).unwrap();
+    }
+    std::fs::create_dir(&role_entry).unwrap();
+    let r = run(&mut sb.cmd(["exec", "-p", "admin", "--token-code", CODE, "--", "true"]));
+    r.assert_success();
+    let said = r
+        .stderr
+        .lines()
+        .filter(|l| l.contains("is a directory where"))
+        .count();
+    assert_eq!(said, 2, "a note and the warning expected\n{}", r.dump());
+}
+
+/// Item 10: a section an earlier aws-mfa wrote, recording no source, is renewed once after
+/// the long-term key changed.
+#[test]
+fn a_managed_section_without_a_source_record_is_renewed() {
+    let sb = Sandbox::empty();
+    sb.write_config("");
+    let later = "2099-01-01T00:00:00Z";
+    sb.write_credentials(&format!(
+        "[dev-long-term]\naws_access_key_id = AKIAI44QH8DHBEXAMPLE\n\
+         aws_secret_access_key = {SECRET_ACCESS_KEY}\naws_mfa_device = {DEVICE}\n\n\
+         [dev]\naws_access_key_id = ASIAOLD\naws_secret_access_key = old\n\
+         aws_session_token = old\nexpiration = {later}\nassumed_role = False\n\
+         managed_by = aws-mfa\n"
+    ));
+    let r = run(sb.cmd(["-p", "dev"]).env("AWS_MFA_TOKEN_CODE", CODE));
+    r.assert_success();
+    assert!(r.stdout.contains("wrote [dev]"), "{}", r.dump());
+    let r = run(sb.cmd(["-p", "dev"]).env("AWS_MFA_TOKEN_CODE", CODE));
+    assert!(r.stdout.contains("still valid"), "{}", r.dump());
+    assert_eq!(sb.proxy.count("GetSessionToken"), 1);
 }

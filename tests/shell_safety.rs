@@ -760,3 +760,59 @@ fn powershell_prompt_shows_the_name_escaped() {
         "{prompt}"
     );
 }
+
+/// The auto-renew hook's one line about a needed code shows the name escaped too (issue 8
+/// item 16), in `bash --norc -i`, `zsh -f -i` and fish running its prompt event.
+#[test]
+fn the_renewal_message_shows_hostile_names_escaped() {
+    let name = "a\x1b[2J\u{202e}b";
+    let cases: [(&str, &[&str], &str); 3] = [
+        (
+            "bash",
+            &["--norc", "--noprofile", "-i"],
+            "eval \"$(aws-mfa init bash)\"\nAWS_MFA_AUTO_RENEW=1\necho one\n",
+        ),
+        (
+            "zsh",
+            &["-f", "-i"],
+            "eval \"$(aws-mfa init zsh)\"\nAWS_MFA_AUTO_RENEW=1\necho one\n",
+        ),
+        (
+            "fish",
+            &["--no-config"],
+            "aws-mfa init fish | source\nset -gx AWS_MFA_AUTO_RENEW 1\nemit fish_prompt\n",
+        ),
+    ];
+    for (sh, args, lines) in cases {
+        let sb = Sandbox::new();
+        let script = sb.root.join("typed-lines");
+        std::fs::write(&script, lines).unwrap();
+        // Three minutes left, nothing cached: renewing needs a code, so the hook says so.
+        let mut cmd = sb.command(require_tool(sh));
+        cmd.args(args)
+            .env("PATH", path_with_binary())
+            .env("LC_ALL", "C.UTF-8")
+            .env("AWS_MFA_PROFILE", name)
+            .env("AWS_CREDENTIAL_EXPIRATION", rfc3339(now_unix() + 180))
+            .stdin(std::fs::File::open(&script).unwrap());
+        let r = run(&mut cmd);
+        let said: Vec<&str> = r
+            .stderr
+            .lines()
+            .filter(|l| l.contains("a new MFA code is needed"))
+            .collect();
+        assert_eq!(said.len(), 1, "{sh}: one line expected\n{}", r.dump());
+        assert!(
+            said[0].contains(&format!("credentials for {} expire", shown(name))),
+            "{sh}: {}",
+            said[0].escape_debug()
+        );
+        for c in ['\x1b', '\u{202e}'] {
+            assert!(
+                !r.stderr.contains(c),
+                "{sh}: {c:?} reached the terminal:\n{}",
+                r.stderr.escape_debug()
+            );
+        }
+    }
+}

@@ -33,7 +33,11 @@ pub fn run(opts: &CredentialOpts) -> Result<()> {
             return super::to_stdout(|w| writeln!(w, "{}", text::escaped(&message)));
         }
     }
+    // Every file to be written is checked before a code is asked for.
     write_profile::check(&path, &section)?;
+    if opts.write_boto {
+        write_profile::check_boto()?;
+    }
     let handover = provider::obtain(&plan, opts)?;
     write_profile::write_profile(&path, &section, &plan, &handover)?;
     if opts.write_boto {
