@@ -72,8 +72,7 @@ pub fn check_replaceable(path: &Path) -> Result<(), String> {
             meta.nlink()
         ));
     }
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let euid = unsafe { libc::geteuid() };
+    let euid = euid();
     if meta.uid() != euid && euid != 0 {
         return Err(format!(
             "it belongs to another user (uid {}), and replacing it would make it yours (run aws-mfa as that user)",
@@ -125,30 +124,29 @@ pub fn lock_edits(path: &Path) -> io::Result<EditLock> {
     let target = resolve_symlinks(path)?;
     let dir = parent_dir(&target);
     DirBuilder::new().recursive(true).mode(0o700).create(&dir)?;
-    let name = target
-        .file_name()
-        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
-    let lock_path = dir.join(format!(".{}.aws-mfa.lock", name.to_string_lossy()));
-    let file = fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(&lock_path)?;
-    let meta = file.metadata()?;
+    let lock_path = lock_path(&target)?;
+    let open = |create: bool| {
+        fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(create)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(&lock_path)
+    };
+    // Only a lock file this run made is ever chowned: an existing one may be a hard link
+    // to a file someone wants root to give away.
+    let (file, created) = match open(true) {
+        Ok(file) => (file, true),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => (open(false)?, false),
+        Err(e) => return Err(e),
+    };
     let dir_meta = fs::metadata(&dir)?;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let euid = unsafe { libc::geteuid() };
-    if !meta.is_file() || (meta.uid() != euid && meta.uid() != dir_meta.uid()) {
-        return Err(io::Error::other(format!(
-            "the lock file {} belongs to another user; remove it",
-            lock_path.display()
-        )));
+    if let Some(why) = lock_problem(&file.metadata()?, &dir_meta) {
+        return Err(io::Error::other(format!("{} {why}", lock_path.display())));
     }
-    // Root editing a user's file makes the lock file theirs, so their own runs can open it.
-    if meta.uid() == euid && euid == 0 && dir_meta.uid() != 0 {
+    // Root editing a user's file makes its new lock file theirs, so their runs can open it.
+    if created && euid() == 0 && dir_meta.uid() != 0 {
         let owner = fs::metadata(&target).unwrap_or(dir_meta);
         std::os::unix::fs::fchown(&file, Some(owner.uid()), Some(owner.gid()))?;
     }
@@ -168,6 +166,57 @@ pub fn lock_edits(path: &Path) -> io::Result<EditLock> {
             Err(fs::TryLockError::WouldBlock) => std::thread::sleep(Duration::from_millis(5)),
         }
     }
+}
+
+/// `.NAME.aws-mfa.lock` beside the file `target` names.
+fn lock_path(target: &Path) -> io::Result<PathBuf> {
+    let name = target
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
+    Ok(parent_dir(target).join(format!(".{}.aws-mfa.lock", name.to_string_lossy())))
+}
+
+/// Why an existing lock file cannot serve, if it cannot: it must be a regular file with one
+/// link, of this user or of the directory's owner (whom root makes it for).
+fn lock_problem(meta: &fs::Metadata, dir: &fs::Metadata) -> Option<String> {
+    if !meta.file_type().is_file() {
+        Some("is not a regular file, so it cannot serve as aws-mfa's lock file; remove it".into())
+    } else if meta.nlink() != 1 {
+        Some("has other hard links, so it cannot serve as aws-mfa's lock file; remove it".into())
+    } else if meta.uid() != euid() && meta.uid() != dir.uid() {
+        Some(format!(
+            "belongs to another user (uid {}), so aws-mfa cannot use it as its lock file; keep the credentials file in a directory only you can write to",
+            meta.uid()
+        ))
+    } else {
+        None
+    }
+}
+
+/// Why the lock file for editing `path` could not be used, if that shows already: lets a
+/// caller refuse before asking for an MFA code.
+pub fn check_lock(path: &Path) -> Result<(), String> {
+    let Ok(target) = resolve_symlinks(path) else {
+        return Ok(()); // the edit says what is wrong
+    };
+    let Ok(lock_path) = lock_path(&target) else {
+        return Ok(());
+    };
+    let (Ok(meta), Ok(dir)) = (
+        fs::symlink_metadata(&lock_path),
+        fs::metadata(parent_dir(&target)),
+    ) else {
+        return Ok(()); // no lock file yet: the edit makes one
+    };
+    match lock_problem(&meta, &dir) {
+        Some(why) => Err(format!("its lock file {} {why}", lock_path.display())),
+        None => Ok(()),
+    }
+}
+
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
 }
 
 fn parent_dir(target: &Path) -> PathBuf {
@@ -268,8 +317,15 @@ pub fn remove_unless_live(temp: &Path) -> io::Result<()> {
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(temp);
     let Ok(file) = opened else {
-        return Ok(()); // gone already, or no regular file of ours
+        return Ok(()); // gone already, or no file to open
     };
+    // Another user's file (in a shared directory) or no file at all: not ours to tidy.
+    if !file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.uid() == euid())
+    {
+        return Ok(());
+    }
     match file.try_lock() {
         Ok(()) => match fs::remove_file(temp) {
             Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),

@@ -318,9 +318,11 @@ impl Cache {
         for entry in entries.flatten() {
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            let is_entry = name.strip_suffix(".json").is_some_and(|stem| {
-                stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit())
-            });
+            // A directory standing where an entry belongs is no entry (the user removes it).
+            let is_entry = entry.file_type().is_ok_and(|t| !t.is_dir())
+                && name.strip_suffix(".json").is_some_and(|stem| {
+                    stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit())
+                });
             let path = entry.path();
             if is_entry {
                 fs::remove_file(&path).map_err(|e| io_error("delete", &path, e))?;

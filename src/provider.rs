@@ -123,6 +123,11 @@ fn read_ini(path: &Path) -> Result<Ini> {
             Ok(Ini::default())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ini::default()),
+        // A socket, or a loop of links: botocore's isfile() is false for both.
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENXIO | libc::ELOOP)) => {
+            debug!("{} is not a regular file: read as empty", path.display());
+            Ok(Ini::default())
+        }
         Err(e) => Err(Error::new(format!(
             "cannot read {}: {e}; check its permissions",
             path.display()

@@ -106,7 +106,9 @@ pub fn check_boto() -> Result<()> {
 
 /// Whether `[section]` of the file at `path` may be written.
 pub fn check(path: &Path, section: &str) -> Result<()> {
-    atomic::check_replaceable(path).map_err(|why| unreplaceable(path, &why))?;
+    atomic::check_replaceable(path)
+        .and_then(|()| atomic::check_lock(path))
+        .map_err(|why| unreplaceable(path, &why))?;
     let text = read_text(path)?;
     ini_edit::check_writable(&text, section).map_err(|e| refusal(e, path, section))
 }

@@ -880,3 +880,101 @@ fn a_managed_section_without_a_source_record_is_renewed() {
     assert!(r.stdout.contains("still valid"), "{}", r.dump());
     assert_eq!(sb.proxy.count("GetSessionToken"), 1);
 }
+
+// ---------------------------------------------------------------------------------------
+// What the second review found (each failed on the fixes above)
+// ---------------------------------------------------------------------------------------
+
+/// Item 6: root never chowns an existing lock file — a user could have hard-linked a root
+/// file there to be handed it.
+#[test]
+fn root_does_not_chown_a_hard_linked_lock_file() {
+    require_root("edits a user's file as root");
+    let sb = Sandbox::empty();
+    sb.write_credentials(LONG_TERM);
+    sb.write_config(&format!("[profile dev]\nmfa_serial = {DEVICE}\n"));
+    for p in [&sb.home, &sb.home.join(".aws"), &sb.credentials, &sb.config] {
+        std::os::unix::fs::chown(p, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+    }
+    let root_file = sb.root.join("root-only");
+    std::fs::write(&root_file, "root:secret\n").unwrap();
+    std::fs::set_permissions(&root_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::fs::hard_link(&root_file, sb.home.join(".aws/.credentials.aws-mfa.lock")).unwrap();
+    let r = run(&mut sb.cmd(["-p", "dev", "--token-code", CODE]));
+    let meta = std::fs::metadata(&root_file).unwrap();
+    assert_eq!(
+        (meta.uid(), meta.gid()),
+        (0, 0),
+        "root chowned a linked-in root file to the user\n{}",
+        r.dump()
+    );
+    r.assert_one_line_error();
+    assert!(r.stderr.contains("hard links"), "{}", r.dump());
+    assert_eq!(sb.proxy.count("GetSessionToken"), 0, "{}", r.dump());
+}
+
+/// Items 5 and 6: a lock file that cannot serve (a FIFO, a directory, a symlink, another
+/// user's) is found before the code is spent, like every other refusal of the edit.
+#[test]
+fn an_unusable_lock_file_is_refused_before_the_code() {
+    require_root("gives a lock file to another user");
+    for kind in ["fifo", "dir", "symlink", "foreign"] {
+        let sb = Sandbox::empty();
+        sb.write_credentials(LONG_TERM);
+        sb.write_config(&format!("[profile dev]\nmfa_serial = {DEVICE}\n"));
+        let lock = sb.home.join(".aws/.credentials.aws-mfa.lock");
+        match kind {
+            "fifo" => mkfifo(&lock),
+            "dir" => std::fs::create_dir(&lock).unwrap(),
+            "symlink" => std::os::unix::fs::symlink("/nonexistent", &lock).unwrap(),
+            _ => {
+                std::fs::write(&lock, "").unwrap();
+                std::os::unix::fs::chown(&lock, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+            }
+        }
+        let r = run(&mut sb.cmd(["-p", "dev", "--token-code", CODE]));
+        r.assert_one_line_error();
+        assert!(r.stderr.contains("lock file"), "{kind}: {}", r.dump());
+        assert_eq!(
+            sb.proxy.count("GetSessionToken"),
+            0,
+            "{kind}: the code was spent, then the credentials thrown away\n{}",
+            r.dump()
+        );
+    }
+}
+
+/// Item 5: in a shared sticky directory, another user's file named like a leftover temp
+/// file is not ours to tidy, and does not stop the edit.
+#[test]
+fn another_users_file_beside_the_credentials_does_not_stop_the_edit() {
+    require_root("runs aws-mfa as one user beside another's files");
+    let sb = Sandbox::empty();
+    sb.write_config(&format!("[profile dev]\nmfa_serial = {DEVICE}\n"));
+    std::fs::set_permissions(&sb.root, std::fs::Permissions::from_mode(0o711)).unwrap();
+    let shared = sb.root.join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let creds = shared.join("creds");
+    std::fs::write(&creds, LONG_TERM).unwrap();
+    std::fs::set_permissions(&creds, std::fs::Permissions::from_mode(0o600)).unwrap();
+    std::os::unix::fs::chown(&creds, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+    let theirs = shared.join(".creds.aws-mfa-EVIL00.tmp");
+    std::fs::write(&theirs, "not yours").unwrap();
+    std::os::unix::fs::chown(&theirs, Some(NOBODY_KNOWN + 1), Some(NOBODY_KNOWN + 1)).unwrap();
+    for p in [&sb.home, &sb.config] {
+        std::os::unix::fs::chown(p, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+    }
+    let cache = sb.root.join("own-cache");
+    std::fs::create_dir(&cache).unwrap();
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::os::unix::fs::chown(&cache, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+    let mut cmd = sb.cmd(["-p", "dev", "--token-code", CODE]);
+    cmd.env("AWS_MFA_CACHE_DIR", &cache)
+        .env("AWS_SHARED_CREDENTIALS_FILE", &creds);
+    as_user(&mut cmd, NOBODY_KNOWN, NOBODY_KNOWN);
+    let r = run(&mut cmd);
+    r.assert_success();
+    assert!(std::fs::read_to_string(&creds).unwrap().contains("[dev]"));
+    assert!(theirs.exists(), "another user's file was removed");
+}
