@@ -42,6 +42,20 @@ fn as_user(cmd: &mut Command, uid: u32, gid: u32) {
     }
 }
 
+/// A new 0700 directory at `path` that belongs to `uid` (the test runs as root).
+fn private_dir_of(path: &Path, uid: u32) -> std::path::PathBuf {
+    std::fs::create_dir(path).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::os::unix::fs::chown(path, Some(uid), Some(uid)).unwrap();
+    path.to_path_buf()
+}
+
+fn holds_section(file: &Path, section: &str) -> bool {
+    std::fs::read_to_string(file)
+        .unwrap()
+        .contains(&format!("[{section}]"))
+}
+
 fn exec_env(sb: &Sandbox, extra: &[&str]) -> Command {
     let mut args = vec!["exec", "-p", "dev", "--token-code", CODE];
     args.extend_from_slice(extra);
@@ -99,10 +113,7 @@ fn without_a_home_directory_nothing_is_read_from_the_working_directory() {
     std::fs::set_permissions(&trap, std::fs::Permissions::from_mode(0o777)).unwrap();
     // The other user may pass through the sandbox to a cache directory of its own.
     std::fs::set_permissions(&sb.root, std::fs::Permissions::from_mode(0o711)).unwrap();
-    let own_cache = sb.root.join("nohome-cache");
-    std::fs::create_dir(&own_cache).unwrap();
-    std::fs::set_permissions(&own_cache, std::fs::Permissions::from_mode(0o700)).unwrap();
-    std::os::unix::fs::chown(&own_cache, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+    let own_cache = private_dir_of(&sb.root.join("nohome-cache"), NOBODY_KNOWN);
     // With a cache directory given (else that alone stops it) and without one.
     for (args, cache) in [
         (vec!["exec", "-p", "dev", "--", "true"], Some(&own_cache)),
@@ -263,11 +274,7 @@ fn root_editing_a_users_file_keeps_its_owner_and_group() {
         (NOBODY_KNOWN, NOBODY_KNOWN + 1, 0o600),
         "owner, group or mode changed"
     );
-    assert!(
-        std::fs::read_to_string(&sb.credentials)
-            .unwrap()
-            .contains("[dev-session]")
-    );
+    assert!(holds_section(&sb.credentials, "dev-session"));
 }
 
 #[test]
@@ -714,11 +721,7 @@ fn a_lock_held_on_the_aws_directory_does_not_hold_up_a_write() {
     );
     drop(dir);
     r.assert_success();
-    assert!(
-        std::fs::read_to_string(&sb.credentials)
-            .unwrap()
-            .contains("[dev-session]")
-    );
+    assert!(holds_section(&sb.credentials, "dev-session"));
 }
 
 /// Item 6: a file of the user whose group is not theirs (root ran `chown alice FILE`) is
@@ -734,10 +737,7 @@ fn a_users_file_with_a_foreign_group_is_refused_before_the_code() {
         std::os::unix::fs::chown(dir, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
     }
     std::os::unix::fs::chown(&sb.credentials, Some(NOBODY_KNOWN), Some(0)).unwrap();
-    let cache = sb.root.join("own-cache");
-    std::fs::create_dir(&cache).unwrap();
-    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
-    std::os::unix::fs::chown(&cache, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+    let cache = private_dir_of(&sb.root.join("own-cache"), NOBODY_KNOWN);
     let before = std::fs::read(&sb.credentials).unwrap();
     let mut cmd = sb.cmd(["-p", "dev", "--token-code", CODE]);
     cmd.env("AWS_MFA_CACHE_DIR", &cache);
@@ -965,10 +965,7 @@ fn another_users_file_beside_the_credentials_does_not_stop_the_edit() {
     for p in [&sb.home, &sb.config] {
         std::os::unix::fs::chown(p, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
     }
-    let cache = sb.root.join("own-cache");
-    std::fs::create_dir(&cache).unwrap();
-    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o700)).unwrap();
-    std::os::unix::fs::chown(&cache, Some(NOBODY_KNOWN), Some(NOBODY_KNOWN)).unwrap();
+    let cache = private_dir_of(&sb.root.join("own-cache"), NOBODY_KNOWN);
     let mut cmd = sb.cmd(["-p", "dev", "--token-code", CODE]);
     cmd.env("AWS_MFA_CACHE_DIR", &cache)
         .env("AWS_SHARED_CREDENTIALS_FILE", &creds);
