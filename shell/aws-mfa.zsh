@@ -87,9 +87,10 @@ _aws_mfa_use() {
     local profile=$1 out
     shift
     # stdin and stderr stay the terminal's: the MFA prompt goes to /dev/tty anyway.
+    # Switching profiles: the variables of the previous `use` must not reach the program
+    # (its AWS_REGION would win over the new profile's region). No comment goes inside the
+    # $( ): zsh parses it again when it runs, without comments unless interactive_comments.
     out=$(
-        # Switching profiles: the variables of the previous `use` must not reach the program
-        # (its AWS_REGION would win over the new profile's region).
         if [[ -n ${AWS_MFA_PROFILE-} ]]; then unset $_aws_mfa_vars; fi
         command aws-mfa env --format zsh --profile=$profile "$@"
     ) || return

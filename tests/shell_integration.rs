@@ -1200,3 +1200,45 @@ fn rfc3339_helper_round_trips() {
     }
     assert_eq!(rfc3339(1_795_502_036), "2026-11-24T06:33:56Z");
 }
+
+/// `use` and `off` in each shell's default interactive mode (zsh: interactive_comments off,
+/// so a comment inside `$( … )` broke `use`), with and without nounset.
+#[test]
+fn use_and_off_work_in_the_default_interactive_shells() {
+    for (sh, nounset) in [
+        (Sh::Bash, ""),
+        (Sh::Bash, "set -u\n"),
+        (Sh::Zsh, ""),
+        (Sh::Zsh, "setopt nounset\n"),
+    ] {
+        let sb = Sandbox::new();
+        let lines = format!(
+            "{}\n{nounset}aws-mfa use dev --token-code {CODE}\necho '@@ used'; env\n\
+             aws-mfa off\necho '@@ off'; env\n",
+            sh.init()
+        );
+        let r = run(&mut interactive(&sb, sh, &lines));
+        for broken in ["parse error", "unmatched", "unbound", "parameter not set"] {
+            assert!(
+                !r.stderr.contains(broken),
+                "{sh:?} {nounset:?}: {}",
+                r.dump()
+            );
+        }
+        let s = sections(&r.stdout);
+        let used = env_section(&s, "used", &r);
+        assert_eq!(
+            used.get("AWS_MFA_PROFILE").map(String::as_str),
+            Some("dev"),
+            "{sh:?} {nounset:?}: {}",
+            r.dump()
+        );
+        assert!(used.contains_key("AWS_SESSION_TOKEN"), "{sh:?} {nounset:?}");
+        let off = env_section(&s, "off", &r);
+        assert!(
+            !off.contains_key("AWS_MFA_PROFILE") && !off.contains_key("AWS_SESSION_TOKEN"),
+            "{sh:?} {nounset:?}: {}",
+            r.dump()
+        );
+    }
+}
