@@ -79,12 +79,29 @@ fn written_role(section: &Section) -> Option<&str> {
     }
 }
 
-/// RFC 3339, or the Python aws-mfa's `2026-11-23 18:30:00` (UTC).
+/// RFC 3339 (with `Z` or an offset such as `+00:00`), or the Python aws-mfa's
+/// `2026-11-23 18:30:00` (UTC).
 fn parse_expiration(text: &str) -> Option<i64> {
-    parse_rfc3339(text).or_else(|| {
-        let (date, time) = text.trim().split_once(' ')?;
-        parse_rfc3339(&format!("{date}T{time}Z"))
-    })
+    let text = text.trim();
+    parse_rfc3339(text)
+        .or_else(|| {
+            let (date, time) = text.split_once(' ')?;
+            parse_rfc3339(&format!("{date}T{time}Z"))
+        })
+        .or_else(|| {
+            // `…T18:30:00+01:00`: the time in UTC, then the offset taken off.
+            let (time, offset) = text.split_at_checked(text.len().checked_sub(6)?)?;
+            let (sign, hh_mm) = offset.split_at_checked(1)?;
+            let (hours, minutes) = hh_mm.split_once(':')?;
+            let (hours, minutes): (i64, i64) = (hours.parse().ok()?, minutes.parse().ok()?);
+            let seconds = (hours * 60 + minutes) * 60;
+            let utc = parse_rfc3339(&format!("{time}Z"))?;
+            match sign {
+                "+" => Some(utc - seconds),
+                "-" => Some(utc + seconds),
+                _ => None,
+            }
+        })
 }
 
 /// Refuses, before any code is asked for, a write that would be refused afterwards.
@@ -343,6 +360,20 @@ mod tests {
             Some(1_795_458_600)
         );
         assert_eq!(parse_expiration("soon"), None);
+        // Offsets, as other tools write them.
+        assert_eq!(
+            parse_expiration("2026-11-23T18:30:00+00:00"),
+            Some(1_795_458_600)
+        );
+        assert_eq!(
+            parse_expiration("2026-11-23T19:30:00+01:00"),
+            Some(1_795_458_600)
+        );
+        assert_eq!(
+            parse_expiration("2026-11-23T13:00:00-05:30"),
+            Some(1_795_458_600)
+        );
+        assert_eq!(parse_expiration("2026-11-23T18:30:00+0x:00"), None);
     }
 
     #[test]
