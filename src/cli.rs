@@ -61,12 +61,8 @@ pub enum Command {
         #[command(flatten)]
         opts: CredentialOpts,
         /// The command and its arguments (after `--`).
-        #[arg(
-            required = true,
-            trailing_var_arg = true,
-            allow_hyphen_values = true,
-            value_name = "CMD"
-        )]
+        // No hyphen values: a mistyped option before the command is a usage error, not the command.
+        #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
         command: Vec<OsString>,
     },
     /// Print shell statements that set short-term credentials (for eval).

@@ -935,3 +935,76 @@ fn parallel_cold_invocations_make_one_sts_call() {
     );
     assert_eq!(sb.cache_entries().len(), 1, "{:?}", sb.cache_files());
 }
+
+/// A mistyped option before `--` is a usage error (with clap's suggestion), and a command
+/// that is not there is found missing, both before any STS call or cache write.
+#[test]
+fn typos_in_exec_cost_no_code() {
+    let sb = Sandbox::new();
+    let r = run(&mut sb.cmd([
+        "exec",
+        "-p",
+        "dev",
+        "--token-code",
+        CODE,
+        "--duraton",
+        "3600",
+        "--",
+        "echo",
+        "hi",
+    ]));
+    r.assert_code(2);
+    assert!(
+        r.stderr.contains("--duration"),
+        "no suggestion\n{}",
+        r.dump()
+    );
+    let r = run(&mut sb.cmd([
+        "exec",
+        "-p",
+        "dev",
+        "--token-code",
+        CODE,
+        "--",
+        "no-such-command-here",
+        "x",
+    ]));
+    r.assert_code(127);
+    assert!(
+        r.stderr.contains("command not found: no-such-command-here"),
+        "{}",
+        r.dump()
+    );
+    let script = sb.root.join("not-executable");
+    std::fs::write(&script, "#!/bin/sh\n").unwrap();
+    let r = run(sb
+        .cmd(["exec", "-p", "dev", "--token-code", CODE, "--"])
+        .arg(&script));
+    r.assert_code(126);
+    assert_eq!(
+        sb.proxy.total(),
+        0,
+        "STS was called: {}",
+        sb.proxy.summary()
+    );
+    assert!(
+        sb.cache_entries().is_empty(),
+        "cached: {:?}",
+        sb.cache_entries()
+    );
+    // Options of the command itself still pass through after its name.
+    let r = run(&mut sb.cmd([
+        "exec",
+        "-p",
+        "dev",
+        "--token-code",
+        CODE,
+        "--",
+        "sh",
+        "-c",
+        "echo $0",
+        "--duraton",
+    ]));
+    r.assert_success();
+    assert_eq!(r.stdout.trim(), "--duraton");
+}
