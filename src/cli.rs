@@ -33,7 +33,7 @@ impl Cli {
     /// `aws-mfa -p dev exec …` is refused rather than silently ignoring `-p`.
     pub fn parse_checked() -> Self {
         use clap::{CommandFactory, FromArgMatches, error::ErrorKind, parser::ValueSource};
-        let matches = Self::command().get_matches();
+        let matches = without_empty_env(Self::command()).get_matches();
         let cli = Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
         if let Some((name, _)) = matches.subcommand() {
             let misplaced = matches.ids().find(|id| {
@@ -51,6 +51,30 @@ impl Cli {
         }
         cli
     }
+}
+
+/// `cmd` with the variables that are set but empty taken as unset, as the AWS CLI takes
+/// them (`AWS_PROFILE=` is no profile named "", `AWS_CONFIG_FILE=` no file named "").
+fn without_empty_env(mut cmd: clap::Command) -> clap::Command {
+    let empty: Vec<clap::Id> = cmd
+        .get_arguments()
+        .filter(|a| {
+            a.get_env()
+                .is_some_and(|name| std::env::var_os(name).is_some_and(|v| v.is_empty()))
+        })
+        .map(|a| a.get_id().clone())
+        .collect();
+    for id in empty {
+        cmd = cmd.mut_arg(id, |a| a.env(None));
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for name in names {
+        cmd = cmd.mut_subcommand(name, without_empty_env);
+    }
+    cmd
 }
 
 #[derive(Debug, Subcommand)]

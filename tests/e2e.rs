@@ -1008,3 +1008,34 @@ fn typos_in_exec_cost_no_code() {
     r.assert_success();
     assert_eq!(r.stdout.trim(), "--duraton");
 }
+
+/// A variable set but empty is unset, as for the AWS CLI: `AWS_PROFILE=` is the default
+/// profile, `AWS_CONFIG_FILE=` the default file, `MFA_STS_DURATION=` the default duration,
+/// `AWS_MFA_TOKEN_CODE=` no code (so the prompt is asked for, and there is no terminal).
+#[test]
+fn empty_variables_count_as_unset() {
+    let sb = Sandbox::new();
+    let r = run(sb
+        .cmd(["exec", "--token-code", CODE, "--", "env"])
+        .env("AWS_PROFILE", "")
+        .env("MFA_STS_DURATION", "")
+        .env("AWS_MFA_DEVICE", DEVICE));
+    r.assert_success();
+    assert_eq!(
+        parse_env(&r.stdout)
+            .get("AWS_MFA_PROFILE")
+            .map(String::as_str),
+        Some("default")
+    );
+    let r = run(sb
+        .cmd(["list", "--names"])
+        .env("AWS_CONFIG_FILE", "")
+        .env("AWS_SHARED_CREDENTIALS_FILE", ""));
+    r.assert_success();
+    assert!(r.stdout.lines().any(|l| l == "admin"), "{}", r.dump());
+    let r = run(sb
+        .cmd(["exec", "-p", "dev", "--refresh", "--", "true"])
+        .env("AWS_MFA_TOKEN_CODE", ""));
+    r.assert_one_line_error();
+    assert!(r.stderr.contains("no terminal"), "{}", r.dump());
+}
