@@ -192,8 +192,27 @@ impl Cache {
     /// Takes the entry's exclusive lock, waiting for another aws-mfa that holds it — at
     /// most `patience` when given (a prompt hook never waits on another terminal's prompt).
     pub fn lock(&self, id: &EntryId, patience: Option<Duration>) -> Result<EntryLock> {
+        self.lock_file(
+            &self.path(id, "lock"),
+            "obtaining these credentials",
+            patience,
+        )
+    }
+
+    /// Takes the lock under which the MFA device of a long-term key is found through IAM,
+    /// as [`Cache::lock`] does for an entry.
+    pub fn lock_discovery(
+        &self,
+        access_key_id: &str,
+        patience: Option<Duration>,
+    ) -> Result<EntryLock> {
+        let path = self.device_path(access_key_id).with_extension("lock");
+        self.lock_file(&path, "finding the MFA device of this key", patience)
+    }
+
+    fn lock_file(&self, path: &Path, doing: &str, patience: Option<Duration>) -> Result<EntryLock> {
         self.ensure_dir()?;
-        let path = self.path(id, "lock");
+        let path = path.to_path_buf();
         let file = OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -208,7 +227,7 @@ impl Cache {
             Err(TryLockError::Error(e)) => return Err(io_error("lock", &path, e)),
         }
         let Some(patience) = patience else {
-            eprintln!("aws-mfa: waiting for another aws-mfa that is obtaining these credentials");
+            eprintln!("aws-mfa: waiting for another aws-mfa that is {doing}");
             file.lock().map_err(|e| io_error("lock", &path, e))?;
             return Ok(EntryLock { _file: file });
         };
@@ -223,7 +242,7 @@ impl Cache {
             }
         }
         Err(Error::new(format!(
-            "another aws-mfa is obtaining these credentials (it may be waiting for an MFA code) and --no-prompt does not wait for it (waited {} ms); try again once it is done",
+            "another aws-mfa is {doing} (it may be waiting for an MFA code) and --no-prompt does not wait for it (waited {} ms); try again once it is done",
             patience.as_millis()
         )))
     }
@@ -280,7 +299,7 @@ impl Cache {
 
     pub fn remember_device(&self, access_key_id: &str, device: &str) -> Result<()> {
         self.ensure_dir()?;
-        // Not under a lock (parallel discoveries write the same answer), so no tidying here.
+        // Written under the discovery lock; a killed writer's temp file holds no secret.
         let path = self.device_path(access_key_id);
         atomic::write_private(&path, format!("{device}\n").as_bytes())
             .map_err(|e| io_error("write", &path, e))

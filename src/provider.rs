@@ -56,14 +56,22 @@ pub fn obtain(plan: &ResolvedProfile, opts: &CredentialOpts) -> Result<Handover>
     let cache = Cache::locate()?;
     let sts = OnceCell::new();
     let key_origin = format!("[{}]", plan.key_section);
+    let lock_patience = opts.no_prompt.then_some(NO_PROMPT_LOCK_PATIENCE);
     let device = match known_device(plan, &cache) {
         Some(device) => device,
         None => {
-            let keys = long_term_keys(plan, &key_origin);
-            let device =
-                sts_for(&sts, plan)?.discover_device(&keys, plan.iam_endpoint_url.as_deref())?;
-            cache.remember_device(&plan.access_key_id, &device)?;
-            device
+            // Under a lock, looking again once it is held: parallel cold runs ask IAM once.
+            let _lock = cache.lock_discovery(&plan.access_key_id, lock_patience)?;
+            match known_device(plan, &cache) {
+                Some(device) => device,
+                None => {
+                    let keys = long_term_keys(plan, &key_origin);
+                    let device = sts_for(&sts, plan)?
+                        .discover_device(&keys, plan.iam_endpoint_url.as_deref())?;
+                    cache.remember_device(&plan.access_key_id, &device)?;
+                    device
+                }
+            }
         }
     };
     let provider = Provider {
@@ -72,7 +80,7 @@ pub fn obtain(plan: &ResolvedProfile, opts: &CredentialOpts) -> Result<Handover>
         mfa,
         refresh: opts.refresh,
         min_remaining: opts.min_remaining,
-        lock_patience: opts.no_prompt.then_some(NO_PROMPT_LOCK_PATIENCE),
+        lock_patience,
         uncached_said: Cell::new(false),
         sts,
         key_origin,

@@ -155,3 +155,28 @@ fn a_user_without_a_device_is_told_so() {
         r.dump()
     );
 }
+
+/// Parallel cold runs ask IAM once: discovery runs under a lock and looks again once it
+/// has it (issue 9's item 9).
+#[test]
+fn parallel_cold_runs_discover_the_device_once() {
+    let setup = Sandbox::empty();
+    let (id, secret, _) = user_with_devices(&setup, "discovery-parallel", 1);
+    let sb = sandbox_for(&id, &secret);
+    let running: Vec<Running> = (0..10)
+        .map(|_| spawn(&mut sb.cmd(["exec", "-p", "disc", "--token-code", CODE, "--", "true"])))
+        .collect();
+    for r in running {
+        r.finish(DEFAULT_TIMEOUT).assert_success();
+    }
+    assert_eq!(
+        (
+            sb.proxy.count("GetCallerIdentity"),
+            sb.proxy.count("ListMFADevices"),
+            sb.proxy.count("GetSessionToken")
+        ),
+        (1, 1, 1),
+        "{}",
+        sb.proxy.summary()
+    );
+}
