@@ -530,6 +530,8 @@ fn no_prompt_gives_up_on_a_busy_lock_within_a_second() {
         go.display()
     ));
     let first = spawn(&mut sb.cmd(["exec", "-p", "slow", "--", "true"]));
+    // Whatever happens below, the first aws-mfa's mfa_process is let go in the end.
+    let release = Release(go.clone());
     let mut line = String::new();
     BufReader::new(std::fs::File::open(&ready).unwrap())
         .read_line(&mut line)
@@ -550,13 +552,24 @@ fn no_prompt_gives_up_on_a_busy_lock_within_a_second() {
         "--no-prompt waited {waited:?} for the lock"
     );
 
-    std::fs::OpenOptions::new()
-        .write(true)
-        .open(&go)
-        .unwrap()
-        .write_all(b"go\n")
-        .unwrap();
+    drop(release);
     first.finish(DEFAULT_TIMEOUT).assert_success();
+}
+
+/// Writes a line into a FIFO when dropped, if something reads it (never blocks).
+struct Release(std::path::PathBuf);
+
+impl Drop for Release {
+    fn drop(&mut self) {
+        use std::os::unix::fs::OpenOptionsExt;
+        if let Ok(mut fifo) = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&self.0)
+        {
+            let _ = fifo.write_all(b"go\n");
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------
