@@ -214,7 +214,8 @@ pub fn check_lock(path: &Path) -> Result<(), String> {
     }
 }
 
-fn euid() -> u32 {
+/// The effective user id of this process.
+pub fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.
     unsafe { libc::geteuid() }
 }

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::atomic;
+use crate::atomic::{self, euid};
 use crate::credentials::{Credentials, now, parse_rfc3339, rfc3339};
 use crate::error::{Error, Result};
 use crate::log::note;
@@ -398,11 +398,6 @@ impl Cache {
             None
         }
     }
-}
-
-fn euid() -> u32 {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    unsafe { libc::geteuid() }
 }
 
 /// Opens one of aws-mfa's files for reading, refusing a symbolic link in its place.

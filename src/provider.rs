@@ -131,11 +131,6 @@ fn read_ini(path: &Path) -> Result<Ini> {
             Ok(Ini::default())
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ini::default()),
-        // A socket, or a loop of links: botocore's isfile() is false for both.
-        Err(e) if matches!(e.raw_os_error(), Some(libc::ENXIO | libc::ELOOP)) => {
-            debug!("{} is not a regular file: read as empty", path.display());
-            Ok(Ini::default())
-        }
         Err(e) => Err(Error::new(format!(
             "cannot read {}: {e}; check its permissions",
             path.display()
@@ -147,10 +142,16 @@ fn read_ini(path: &Path) -> Result<Ini> {
 fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
+    let opened = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NONBLOCK)
-        .open(path)?;
+        .open(path);
+    let mut file = match opened {
+        Ok(file) => file,
+        // A socket, or a loop of links: botocore's isfile() is false for both.
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENXIO | libc::ELOOP)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(None);
