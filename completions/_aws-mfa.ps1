@@ -47,22 +47,22 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'aws-mfa' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use [env: AWS_PROFILE] [default: default]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [env: AWS_PROFILE] [default: default]')
             [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]')
-            [CompletionResult]::new('--token-code', '--token-code', [CompletionResultType]::ParameterName, 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)')
-            [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
-            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
+            [CompletionResult]::new('--token-code', '--token-code', [CompletionResultType]::ParameterName, 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]')
+            [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]')
             [CompletionResult]::new('--role-session-name', '--role-session-name', [CompletionResultType]::ParameterName, 'Role session name (default: the local user name)')
             [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External ID to pass when assuming the role')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]')
             [CompletionResult]::new('--source-profile', '--source-profile', [CompletionResultType]::ParameterName, 'Section holding the long-term keys')
             [CompletionResult]::new('--long-term-suffix', '--long-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)')
-            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: ~/.aws/config]')
-            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
-            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
-            [CompletionResult]::new('--write-profile', '--write-profile', [CompletionResultType]::ParameterName, 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--write-profile', '--write-profile', [CompletionResultType]::ParameterName, 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX]); in exec, give NAME with `=`')
             [CompletionResult]::new('--short-term-suffix', '--short-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)')
             [CompletionResult]::new('--min-remaining', '--min-remaining', [CompletionResultType]::ParameterName, 'Cached credentials with less than this many seconds left are renewed')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
@@ -83,28 +83,30 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete cached credentials (no network)')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration, to eval from an rc file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, '`use` and `off` are shell functions of the integration; the binary only explains that')
+            [CompletionResult]::new('off', 'off', [CompletionResultType]::ParameterValue, '`use` and `off` are shell functions of the integration; the binary only explains that')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'aws-mfa;exec' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use [env: AWS_PROFILE] [default: default]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [env: AWS_PROFILE] [default: default]')
             [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]')
-            [CompletionResult]::new('--token-code', '--token-code', [CompletionResultType]::ParameterName, 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)')
-            [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
-            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
+            [CompletionResult]::new('--token-code', '--token-code', [CompletionResultType]::ParameterName, 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]')
+            [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]')
             [CompletionResult]::new('--role-session-name', '--role-session-name', [CompletionResultType]::ParameterName, 'Role session name (default: the local user name)')
             [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External ID to pass when assuming the role')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]')
             [CompletionResult]::new('--source-profile', '--source-profile', [CompletionResultType]::ParameterName, 'Section holding the long-term keys')
             [CompletionResult]::new('--long-term-suffix', '--long-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)')
-            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: ~/.aws/config]')
-            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
-            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
-            [CompletionResult]::new('--write-profile', '--write-profile', [CompletionResultType]::ParameterName, 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
             [CompletionResult]::new('--short-term-suffix', '--short-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)')
             [CompletionResult]::new('--min-remaining', '--min-remaining', [CompletionResultType]::ParameterName, 'Cached credentials with less than this many seconds left are renewed')
+            [CompletionResult]::new('--write-profile', '--write-profile', [CompletionResultType]::ParameterName, 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX]); in exec, give NAME with `=`')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached credentials and ask STS again')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Ignore cached credentials and ask STS again')
             [CompletionResult]::new('--no-session', '--no-session', [CompletionResultType]::ParameterName, 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)')
@@ -117,22 +119,22 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             break
         }
         'aws-mfa;env' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use [env: AWS_PROFILE] [default: default]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [env: AWS_PROFILE] [default: default]')
             [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]')
-            [CompletionResult]::new('--token-code', '--token-code', [CompletionResultType]::ParameterName, 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)')
-            [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
-            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
+            [CompletionResult]::new('--token-code', '--token-code', [CompletionResultType]::ParameterName, 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]')
+            [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]')
             [CompletionResult]::new('--role-session-name', '--role-session-name', [CompletionResultType]::ParameterName, 'Role session name (default: the local user name)')
             [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External ID to pass when assuming the role')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]')
             [CompletionResult]::new('--source-profile', '--source-profile', [CompletionResultType]::ParameterName, 'Section holding the long-term keys')
             [CompletionResult]::new('--long-term-suffix', '--long-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)')
-            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: ~/.aws/config]')
-            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
-            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
-            [CompletionResult]::new('--write-profile', '--write-profile', [CompletionResultType]::ParameterName, 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--write-profile', '--write-profile', [CompletionResultType]::ParameterName, 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX]); in exec, give NAME with `=`')
             [CompletionResult]::new('--short-term-suffix', '--short-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)')
             [CompletionResult]::new('--min-remaining', '--min-remaining', [CompletionResultType]::ParameterName, 'Cached credentials with less than this many seconds left are renewed')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
@@ -148,22 +150,22 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             break
         }
         'aws-mfa;credential-process' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use [env: AWS_PROFILE] [default: default]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [env: AWS_PROFILE] [default: default]')
             [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]')
-            [CompletionResult]::new('--token-code', '--token-code', [CompletionResultType]::ParameterName, 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal')
-            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600)')
-            [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
-            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session')
+            [CompletionResult]::new('--token-code', '--token-code', [CompletionResultType]::ParameterName, 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]')
+            [CompletionResult]::new('--assume-role', '--assume-role', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]')
+            [CompletionResult]::new('--role-arn', '--role-arn', [CompletionResultType]::ParameterName, 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]')
             [CompletionResult]::new('--role-session-name', '--role-session-name', [CompletionResultType]::ParameterName, 'Role session name (default: the local user name)')
             [CompletionResult]::new('--external-id', '--external-id', [CompletionResultType]::ParameterName, 'External ID to pass when assuming the role')
             [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]')
             [CompletionResult]::new('--source-profile', '--source-profile', [CompletionResultType]::ParameterName, 'Section holding the long-term keys')
             [CompletionResult]::new('--long-term-suffix', '--long-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)')
-            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: ~/.aws/config]')
-            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
-            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
-            [CompletionResult]::new('--write-profile', '--write-profile', [CompletionResultType]::ParameterName, 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX])')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--write-profile', '--write-profile', [CompletionResultType]::ParameterName, 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX]); in exec, give NAME with `=`')
             [CompletionResult]::new('--short-term-suffix', '--short-term-suffix', [CompletionResultType]::ParameterName, 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)')
             [CompletionResult]::new('--min-remaining', '--min-remaining', [CompletionResultType]::ParameterName, 'Cached credentials with less than this many seconds left are renewed')
             [CompletionResult]::new('--refresh', '--refresh', [CompletionResultType]::ParameterName, 'Ignore cached credentials and ask STS again')
@@ -178,9 +180,9 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             break
         }
         'aws-mfa;list' {
-            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: ~/.aws/config]')
-            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
-            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print JSON instead of a table')
             [CompletionResult]::new('--names', '--names', [CompletionResultType]::ParameterName, 'Print profile names only, one per line (for completions)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
@@ -190,12 +192,12 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             break
         }
         'aws-mfa;clear' {
-            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Delete the credentials this profile uses (a role profile: its role session)')
-            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Delete the credentials this profile uses (a role profile: its role session)')
-            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [default: ~/.aws/config]')
-            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
-            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [default: ~/.aws/credentials]')
-            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Delete every cached entry')
+            [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Delete the credentials this profile uses (a role profile: its role session) [default: AWS_PROFILE, else default]')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Delete the credentials this profile uses (a role profile: its role session) [default: AWS_PROFILE, else default]')
+            [CompletionResult]::new('--config-file', '--config-file', [CompletionResultType]::ParameterName, 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]')
+            [CompletionResult]::new('--credentials-file', '--credentials-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--creds-file', '--creds-file', [CompletionResultType]::ParameterName, 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Delete every cached entry and every remembered MFA device')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -216,6 +218,20 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'aws-mfa;use' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'aws-mfa;off' {
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'aws-mfa;help' {
             [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with short-term credentials in its environment')
             [CompletionResult]::new('env', 'env', [CompletionResultType]::ParameterValue, 'Print shell statements that set short-term credentials (for eval)')
@@ -224,6 +240,8 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             [CompletionResult]::new('clear', 'clear', [CompletionResultType]::ParameterValue, 'Delete cached credentials (no network)')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration, to eval from an rc file')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
+            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, '`use` and `off` are shell functions of the integration; the binary only explains that')
+            [CompletionResult]::new('off', 'off', [CompletionResultType]::ParameterValue, '`use` and `off` are shell functions of the integration; the binary only explains that')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -246,6 +264,12 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             break
         }
         'aws-mfa;help;completions' {
+            break
+        }
+        'aws-mfa;help;use' {
+            break
+        }
+        'aws-mfa;help;off' {
             break
         }
         'aws-mfa;help;help' {

@@ -101,6 +101,67 @@ struct Entry {
     session_token: String,
     expiration: String,
     obtained: String,
+    /// The lifetime asked of STS, in seconds (absent in entries of earlier versions).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    asked_seconds: Option<u32>,
+    /// Whether a role session was assumed from an MFA session (role chaining, at most 1 h).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    chained: Option<bool>,
+}
+
+/// How credentials were obtained, as the cache records it: what a later request is
+/// checked against before they are served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Grant {
+    /// The lifetime asked of STS, in seconds.
+    pub asked_seconds: u32,
+    /// A role session assumed from an MFA session rather than with the code itself.
+    pub chained: bool,
+}
+
+/// What a request needs of a cached entry for it to be served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wanted {
+    pub seconds: u32,
+    /// `--no-session`: a role session assumed directly with the code.
+    pub direct: bool,
+}
+
+/// A cached entry: the credentials and how they were obtained, when the entry says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cached {
+    pub credentials: Credentials,
+    asked_seconds: Option<u32>,
+    chained: Option<bool>,
+    obtained: Option<i64>,
+}
+
+/// Slack for entries of earlier versions, judged by the lifetime STS granted.
+const LIFETIME_SLACK: i64 = 300;
+
+impl Cached {
+    /// Why these credentials do not give what `wanted` asks, if they do not.
+    pub fn shortfall(&self, wanted: Wanted) -> Option<String> {
+        if wanted.direct && self.chained != Some(false) {
+            return Some(
+                "was assumed from an MFA session (at most 1 h), and --no-session asks for a role session assumed with the code"
+                    .into(),
+            );
+        }
+        let enough = match (self.asked_seconds, self.obtained) {
+            (Some(asked), _) => asked >= wanted.seconds,
+            (None, Some(obtained)) => {
+                self.credentials.expiration - obtained + LIFETIME_SLACK >= i64::from(wanted.seconds)
+            }
+            (None, None) => true,
+        };
+        (!enough).then(|| {
+            format!(
+                "was obtained for less than the {} s now asked",
+                wanted.seconds
+            )
+        })
+    }
 }
 
 pub struct Cache {
@@ -149,7 +210,7 @@ impl Cache {
     }
 
     /// Cached credentials for `id`, if a trusted entry exists (fresh or not: the caller decides).
-    pub fn load(&self, id: &EntryId) -> Option<Credentials> {
+    pub fn load(&self, id: &EntryId) -> Option<Cached> {
         if self.dir_problem().is_some() {
             return None; // obtaining credentials will say what is wrong
         }
@@ -248,7 +309,13 @@ impl Cache {
     }
 
     /// Writes the entry atomically: temp file in the same directory, fsync, rename.
-    pub fn store(&self, id: &EntryId, profile: &str, credentials: &Credentials) -> Result<()> {
+    pub fn store(
+        &self,
+        id: &EntryId,
+        profile: &str,
+        credentials: &Credentials,
+        grant: Grant,
+    ) -> Result<()> {
         self.ensure_dir()?;
         let entry = Entry {
             schema: SCHEMA,
@@ -261,6 +328,8 @@ impl Cache {
             session_token: credentials.session_token.clone(),
             expiration: credentials.expiration_rfc3339(),
             obtained: rfc3339(now()),
+            asked_seconds: Some(grant.asked_seconds),
+            chained: id.role_arn.is_some().then_some(grant.chained),
         };
         let mut body = serde_json::to_vec_pretty(&entry).expect("a cache entry serialises");
         body.push(b'\n');
@@ -326,31 +395,37 @@ impl Cache {
         }
     }
 
-    /// Deletes every entry (and leftover temporary files); returns how many entries.
-    pub fn remove_all(&self) -> Result<usize> {
+    /// Deletes every entry, every remembered MFA device and leftover temporary files;
+    /// returns how many entries and devices.
+    pub fn remove_all(&self) -> Result<(usize, usize)> {
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((0, 0)),
             Err(e) => return Err(io_error("read the cache directory", &self.dir, e)),
         };
-        let mut removed = 0;
+        let (mut removed, mut devices) = (0, 0);
         for entry in entries.flatten() {
             let name = entry.file_name();
             let name = name.to_string_lossy();
             // A directory standing where an entry belongs is no entry (the user removes it).
-            let is_entry = entry.file_type().is_ok_and(|t| !t.is_dir())
-                && name.strip_suffix(".json").is_some_and(|stem| {
-                    stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit())
-                });
+            let ours = |suffix: &str| {
+                entry.file_type().is_ok_and(|t| !t.is_dir())
+                    && name.strip_suffix(suffix).is_some_and(|stem| {
+                        stem.len() == 32 && stem.bytes().all(|b| b.is_ascii_hexdigit())
+                    })
+            };
             let path = entry.path();
-            if is_entry {
+            if ours(".json") {
                 fs::remove_file(&path).map_err(|e| io_error("delete", &path, e))?;
                 removed += 1;
+            } else if ours(".device") {
+                fs::remove_file(&path).map_err(|e| io_error("delete", &path, e))?;
+                devices += 1;
             } else if atomic::is_temp_name(&name) {
                 atomic::remove_unless_live(&path).map_err(|e| io_error("delete", &path, e))?;
             }
         }
-        Ok(removed)
+        Ok((removed, devices))
     }
 
     /// Creates the directory (0700) if need be and refuses one that others control.
@@ -423,7 +498,7 @@ impl From<&'static str> for Distrust {
 }
 
 /// Reads and checks one entry; the error says why it is not trusted.
-fn read_entry(file: &mut File, id: &EntryId) -> Result<Credentials, Distrust> {
+fn read_entry(file: &mut File, id: &EntryId) -> Result<Cached, Distrust> {
     let meta = file.metadata().map_err(|_| "cannot be read")?;
     if meta.is_dir() {
         return Err(Distrust::Directory);
@@ -445,11 +520,19 @@ fn read_entry(file: &mut File, id: &EntryId) -> Result<Credentials, Distrust> {
         return Err("belongs to other credentials".into());
     }
     let expiration = parse_rfc3339(&entry.expiration).ok_or("has no valid expiration")?;
-    Ok(Credentials {
-        access_key_id: entry.access_key_id,
-        secret_access_key: entry.secret_access_key,
-        session_token: entry.session_token,
-        expiration,
+    Ok(Cached {
+        credentials: Credentials {
+            access_key_id: entry.access_key_id,
+            secret_access_key: entry.secret_access_key,
+            session_token: entry.session_token,
+            expiration,
+        },
+        asked_seconds: entry.asked_seconds,
+        // An MFA session entry is never chained.
+        chained: entry
+            .chained
+            .or((entry.kind == Kind::Session).then_some(false)),
+        obtained: parse_rfc3339(&entry.obtained),
     })
 }
 
@@ -474,6 +557,65 @@ mod tests {
         }
     }
 
+    const GRANT: Grant = Grant {
+        asked_seconds: 3600,
+        chained: false,
+    };
+
+    #[test]
+    fn an_entry_is_served_only_for_what_it_was_obtained_for() {
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = Cache::new(tmp.path().join("c"));
+        let role = EntryId {
+            role_arn: Some("arn:aws:iam::123456789012:role/Admin"),
+            session_name: Some("alice"),
+            ..id()
+        };
+        let chained = Grant {
+            asked_seconds: 3600,
+            chained: true,
+        };
+        cache
+            .store(&role, "admin", &creds(now() + 3600), chained)
+            .unwrap();
+        let entry = cache.load(&role).unwrap();
+        let want = |seconds, direct| Wanted { seconds, direct };
+        assert_eq!(entry.shortfall(want(3600, false)), None);
+        assert!(
+            entry
+                .shortfall(want(3600, true))
+                .unwrap()
+                .contains("--no-session")
+        );
+        assert!(
+            entry
+                .shortfall(want(7200, false))
+                .unwrap()
+                .contains("7200 s")
+        );
+        cache
+            .store(&id(), "dev", &creds(now() + 3600), GRANT)
+            .unwrap();
+        let session = cache.load(&id()).unwrap();
+        assert_eq!(
+            session.shortfall(want(900, true)),
+            None,
+            "a session is never chained"
+        );
+        // An entry of an earlier version is judged by the lifetime STS granted.
+        let file = cache.path(&id(), "json");
+        let mut old: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+        old.as_object_mut()
+            .unwrap()
+            .remove("asked_seconds")
+            .unwrap();
+        fs::write(&file, old.to_string()).unwrap();
+        let old = cache.load(&id()).unwrap();
+        assert_eq!(old.shortfall(want(3600, false)), None);
+        assert!(old.shortfall(want(43200, false)).is_some());
+    }
+
     fn creds(expiration: i64) -> Credentials {
         Credentials {
             access_key_id: "ASIAEXAMPLE".into(),
@@ -488,8 +630,8 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::new(tmp.path().join("c"));
         let c = creds(now() + 3600);
-        cache.store(&id(), "dev", &c).unwrap();
-        assert_eq!(cache.load(&id()), Some(c));
+        cache.store(&id(), "dev", &c, GRANT).unwrap();
+        assert_eq!(cache.load(&id()).map(|c| c.credentials), Some(c));
         let dir_mode = fs::metadata(tmp.path().join("c"))
             .unwrap()
             .permissions()
@@ -506,7 +648,9 @@ mod tests {
     fn distrusts_loose_modes_bad_json_and_other_schemas() {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::new(tmp.path().join("c"));
-        cache.store(&id(), "dev", &creds(now() + 3600)).unwrap();
+        cache
+            .store(&id(), "dev", &creds(now() + 3600), GRANT)
+            .unwrap();
         let file = cache.path(&id(), "json");
         fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(cache.load(&id()), None);
@@ -526,13 +670,21 @@ mod tests {
             role_arn: Some("arn:aws:iam::123456789012:role/A"),
             ..id()
         };
-        cache.store(&id(), "dev", &creds(now() + 3600)).unwrap();
-        cache.store(&role, "admin", &creds(now() + 3600)).unwrap();
+        cache
+            .store(&id(), "dev", &creds(now() + 3600), GRANT)
+            .unwrap();
+        cache
+            .store(&role, "admin", &creds(now() + 3600), GRANT)
+            .unwrap();
+        cache
+            .remember_device(id().access_key_id, id().device)
+            .unwrap();
         fs::write(tmp.path().join("c/notes.txt"), "mine").unwrap();
         assert!(cache.remove(&role).unwrap());
         assert!(!cache.remove(&role).unwrap());
         assert!(cache.load(&id()).is_some());
-        assert_eq!(cache.remove_all().unwrap(), 1);
+        assert_eq!(cache.remove_all().unwrap(), (1, 1), "one entry, one device");
+        assert_eq!(cache.remembered_device(id().access_key_id), None);
         assert!(cache.load(&id()).is_none());
         assert!(
             tmp.path().join("c/notes.txt").exists(),
@@ -544,7 +696,9 @@ mod tests {
     fn a_symlink_in_place_of_an_entry_is_neither_read_nor_followed() {
         let tmp = tempfile::tempdir().unwrap();
         let cache = Cache::new(tmp.path().join("c"));
-        cache.store(&id(), "dev", &creds(now() + 3600)).unwrap();
+        cache
+            .store(&id(), "dev", &creds(now() + 3600), GRANT)
+            .unwrap();
         let elsewhere = tmp.path().join("elsewhere.json");
         fs::copy(cache.entry_path(&id()), &elsewhere).unwrap();
         fs::set_permissions(&elsewhere, fs::Permissions::from_mode(0o600)).unwrap();
@@ -552,7 +706,9 @@ mod tests {
         std::os::unix::fs::symlink(&elsewhere, cache.entry_path(&id())).unwrap();
         assert_eq!(cache.load(&id()), None, "read through a link");
         let before = fs::read(&elsewhere).unwrap();
-        cache.store(&id(), "dev", &creds(now() + 7200)).unwrap();
+        cache
+            .store(&id(), "dev", &creds(now() + 7200), GRANT)
+            .unwrap();
         assert_eq!(
             fs::read(&elsewhere).unwrap(),
             before,
@@ -570,7 +726,7 @@ mod tests {
         let link = tmp.path().join("link");
         std::os::unix::fs::symlink(&real, &link).unwrap();
         let err = Cache::new(link)
-            .store(&id(), "dev", &creds(now() + 3600))
+            .store(&id(), "dev", &creds(now() + 3600), GRANT)
             .unwrap_err();
         assert!(err.to_string().contains("is a symbolic link"), "{err}");
         assert_eq!(
@@ -586,12 +742,14 @@ mod tests {
             std::os::unix::fs::chown(&theirs, Some(65534), Some(65534))
                 .expect("this test gives a directory to another user, which needs root");
             let err = Cache::new(theirs)
-                .store(&id(), "dev", &creds(now() + 3600))
+                .store(&id(), "dev", &creds(now() + 3600), GRANT)
                 .unwrap_err();
             assert!(err.to_string().contains("belongs to another user"), "{err}");
 
             let cache = Cache::new(tmp.path().join("mine"));
-            cache.store(&id(), "dev", &creds(now() + 3600)).unwrap();
+            cache
+                .store(&id(), "dev", &creds(now() + 3600), GRANT)
+                .unwrap();
             std::os::unix::fs::chown(cache.entry_path(&id()), Some(65534), None).unwrap();
             assert_eq!(cache.load(&id()), None, "trusted another user's file");
         }
@@ -604,7 +762,7 @@ mod tests {
         fs::create_dir(&dir).unwrap();
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o1777)).unwrap();
         let err = Cache::new(dir.clone())
-            .store(&id(), "dev", &creds(now() + 3600))
+            .store(&id(), "dev", &creds(now() + 3600), GRANT)
             .unwrap_err();
         assert!(
             err.to_string().contains("open to other users (mode 1777)"),

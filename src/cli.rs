@@ -33,7 +33,7 @@ impl Cli {
     /// `aws-mfa -p dev exec …` is refused rather than silently ignoring `-p`.
     pub fn parse_checked() -> Self {
         use clap::{CommandFactory, FromArgMatches, error::ErrorKind, parser::ValueSource};
-        let matches = without_empty_env(Self::command()).get_matches();
+        let matches = Self::command().get_matches();
         let cli = Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
         if let Some((name, _)) = matches.subcommand() {
             let misplaced = matches.ids().find(|id| {
@@ -53,88 +53,103 @@ impl Cli {
     }
 }
 
-/// `cmd` with the variables that are set but empty taken as unset, as the AWS CLI takes
-/// them (`AWS_PROFILE=` is no profile named "", `AWS_CONFIG_FILE=` no file named "").
-fn without_empty_env(mut cmd: clap::Command) -> clap::Command {
-    let empty: Vec<clap::Id> = cmd
-        .get_arguments()
-        .filter(|a| {
-            a.get_env()
-                .is_some_and(|name| std::env::var_os(name).is_some_and(|v| v.is_empty()))
-        })
-        .map(|a| a.get_id().clone())
-        .collect();
-    for id in empty {
-        cmd = cmd.mut_arg(id, |a| a.env(None));
-    }
-    let names: Vec<String> = cmd
-        .get_subcommands()
-        .map(|s| s.get_name().to_string())
-        .collect();
-    for name in names {
-        cmd = cmd.mut_subcommand(name, without_empty_env);
-    }
-    cmd
-}
-
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a command with short-term credentials in its environment.
-    #[command(arg_required_else_help = true)]
-    Exec {
-        #[command(flatten)]
-        opts: CredentialOpts,
-        /// The command and its arguments (after `--`).
-        // No hyphen values: a mistyped option before the command is a usage error, not the command.
-        #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
-        command: Vec<OsString>,
-    },
-    /// Print shell statements that set short-term credentials (for eval).
-    Env {
-        #[command(flatten)]
-        opts: CredentialOpts,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = EnvFormat::Sh)]
-        format: EnvFormat,
-    },
-    /// Print credentials as the JSON an AWS profile's `credential_process` expects.
-    CredentialProcess {
-        #[command(flatten)]
-        opts: CredentialOpts,
-    },
-    /// List profiles: MFA device, role, source, cached time left.
-    List {
-        #[command(flatten)]
-        files: FileOpts,
-        /// Print JSON instead of a table.
-        #[arg(long)]
-        json: bool,
-        /// Print profile names only, one per line (for completions).
-        #[arg(long, conflicts_with = "json")]
-        names: bool,
-    },
-    /// Delete cached credentials (no network).
-    #[command(group = clap::ArgGroup::new("which").required(true).args(["profile", "all"]))]
-    Clear {
-        /// Delete the credentials this profile uses (a role profile: its role session).
-        #[arg(short, long, value_name = "NAME")]
-        profile: Option<String>,
-        /// Delete every cached entry.
-        #[arg(long)]
-        all: bool,
-        #[command(flatten)]
-        files: FileOpts,
-    },
-    /// Print the shell integration, to eval from an rc file.
-    Init {
-        #[arg(value_enum)]
-        shell: InitShell,
-    },
-    /// Print a completion script for a shell.
-    Completions {
-        #[arg(value_enum)]
-        shell: clap_complete::Shell,
-    },
+    Exec(Exec),
+    Env(Env),
+    CredentialProcess(CredentialProcess),
+    List(List),
+    Clear(Clear),
+    Init(Init),
+    Completions(Completions),
+    #[command(hide = true)]
+    Use(NotIntegrated),
+    #[command(hide = true)]
+    Off(NotIntegrated),
+}
+
+/// Run a command with short-term credentials in its environment.
+#[derive(Debug, Args)]
+#[command(
+    arg_required_else_help = true,
+    override_usage = "aws-mfa exec [OPTIONS] -- <CMD>...",
+    // `--write-profile` takes a value only after `=` here, so that
+    // `exec --write-profile aws sts …` runs `aws` (no other command has a CMD to mistake).
+    mut_arg("write_profile", |a| a.require_equals(true)),
+    after_help = "Examples:\n  aws-mfa exec -p dev -- terraform plan\n  aws-mfa exec -p admin --write-profile=admin-mfa -- aws sts get-caller-identity"
+)]
+pub struct Exec {
+    #[command(flatten)]
+    pub opts: CredentialOpts,
+    /// The command and its arguments (after `--`).
+    // No hyphen values: a mistyped option before the command is a usage error, not the command.
+    #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]
+    pub command: Vec<OsString>,
+}
+
+/// Print shell statements that set short-term credentials (for eval).
+#[derive(Debug, Args)]
+pub struct Env {
+    #[command(flatten)]
+    pub opts: CredentialOpts,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EnvFormat::Sh)]
+    pub format: EnvFormat,
+}
+
+/// Print credentials as the JSON an AWS profile's `credential_process` expects.
+#[derive(Debug, Args)]
+pub struct CredentialProcess {
+    #[command(flatten)]
+    pub opts: CredentialOpts,
+}
+
+/// List profiles: MFA device, role, source, cached time left.
+#[derive(Debug, Args)]
+pub struct List {
+    #[command(flatten)]
+    pub files: FileOpts,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Print profile names only, one per line (for completions).
+    #[arg(long, conflicts_with = "json")]
+    pub names: bool,
+}
+
+/// Delete cached credentials (no network).
+#[derive(Debug, Args)]
+pub struct Clear {
+    /// Delete the credentials this profile uses (a role profile: its role session)
+    /// [default: AWS_PROFILE, else default].
+    #[arg(short, long, value_name = "NAME", conflicts_with = "all")]
+    pub profile: Option<String>,
+    /// Delete every cached entry and every remembered MFA device.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub files: FileOpts,
+}
+
+/// Print the shell integration, to eval from an rc file.
+#[derive(Debug, Args)]
+pub struct Init {
+    #[arg(value_enum)]
+    pub shell: InitShell,
+}
+
+/// Print a completion script for a shell.
+#[derive(Debug, Args)]
+pub struct Completions {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `use` and `off` are shell functions of the integration; the binary only explains that.
+#[derive(Debug, Args)]
+pub struct NotIntegrated {
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true, hide = true)]
+    pub rest: Vec<OsString>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -148,17 +163,12 @@ pub enum InitShell {
 /// Where the AWS files are, for commands that read them without obtaining credentials.
 #[derive(Debug, Clone, Default, Args)]
 pub struct FileOpts {
-    /// AWS config file [default: ~/.aws/config].
-    #[arg(long, env = "AWS_CONFIG_FILE", value_name = "PATH")]
+    /// AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config].
+    #[arg(long, value_name = "PATH")]
     pub config_file: Option<PathBuf>,
 
-    /// AWS credentials file [default: ~/.aws/credentials].
-    #[arg(
-        long,
-        visible_alias = "creds-file",
-        env = "AWS_SHARED_CREDENTIALS_FILE",
-        value_name = "PATH"
-    )]
+    /// AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials].
+    #[arg(long, visible_alias = "creds-file", value_name = "PATH")]
     pub credentials_file: Option<PathBuf>,
 }
 
@@ -173,37 +183,28 @@ pub enum EnvFormat {
     Dotenv,
 }
 
-/// Options shared by every command that obtains credentials (DESIGN.md §2).
+/// Options shared by every command that obtains credentials (docs/design.md §2).
 #[derive(Debug, Clone, Default, Args)]
 pub struct CredentialOpts {
-    /// Profile to use.
-    #[arg(short, long, env = "AWS_PROFILE", value_name = "NAME")]
+    /// Profile to use [env: AWS_PROFILE] [default: default].
+    #[arg(short, long, value_name = "NAME")]
     pub profile: Option<String>,
 
     /// MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE].
     #[arg(long, value_name = "ARN")]
     pub device: Option<String>,
 
-    /// The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal.
-    #[arg(
-        long,
-        env = "AWS_MFA_TOKEN_CODE",
-        value_name = "CODE",
-        hide_env_values = true
-    )]
+    /// The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal
+    /// [env: AWS_MFA_TOKEN_CODE].
+    #[arg(long, value_name = "CODE")]
     pub token_code: Option<String>,
 
-    /// Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600).
-    #[arg(long, env = "MFA_STS_DURATION", value_name = "SECONDS")]
+    /// Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION].
+    #[arg(long, value_name = "SECONDS")]
     pub duration: Option<String>,
 
-    /// Role to assume with the MFA session.
-    #[arg(
-        long,
-        visible_alias = "role-arn",
-        env = "MFA_ASSUME_ROLE",
-        value_name = "ARN"
-    )]
+    /// Role to assume with the MFA session [env: MFA_ASSUME_ROLE].
+    #[arg(long, visible_alias = "role-arn", value_name = "ARN")]
     pub assume_role: Option<String>,
 
     /// Role session name (default: the local user name).
@@ -243,8 +244,8 @@ pub struct CredentialOpts {
     pub no_prompt: bool,
 
     /// Also write the credentials into [NAME] of the credentials file (default: the
-    /// short-term section, [PROFILE] or [PROFILE-SUFFIX]).
-    #[arg(long, value_name = "NAME", num_args = 0..=1, require_equals = false)]
+    /// short-term section, [PROFILE] or [PROFILE-SUFFIX]); in exec, give NAME with `=`.
+    #[arg(long, value_name = "NAME", num_args = 0..=1)]
     pub write_profile: Option<Option<String>>,
 
     /// Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix).

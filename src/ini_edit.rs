@@ -11,15 +11,13 @@
 use std::fmt;
 
 use crate::ini::{self, DEFAULT_SECTION, Ini, Kind, Problem, Scanner, Section};
+use crate::keys;
 use crate::text;
 
 /// The key of the line that marks a section as written by aws-mfa: `managed_by = aws-mfa`.
 pub const MARKER_KEY: &str = "managed_by";
 pub const MARKER_VALUE: &str = "aws-mfa";
 
-const LONG_TERM_KEYS: [&str; 2] = ["aws_access_key_id", "aws_secret_access_key"];
-/// `aws_security_token` is boto2's name for the session token; botocore still reads it.
-const SESSION_TOKEN_KEYS: [&str; 2] = ["aws_session_token", "aws_security_token"];
 /// Suggested instead of a section holding long-term keys: `[dev]` → `[dev-short-term]`.
 const SUGGESTION_SUFFIX: &str = "-short-term";
 
@@ -44,7 +42,7 @@ impl fmt::Display for EditError {
             } => write!(
                 f,
                 "[{section}] holds long-term keys, so aws-mfa will not overwrite it; write the \
-                 short-term credentials to another section, e.g. --write-profile {}",
+                 short-term credentials to another section, e.g. --write-profile={}",
                 shell_words::quote(suggestion)
             ),
             EditError::Unwritable { what, reason } => {
@@ -178,15 +176,15 @@ pub fn check_writable(text: &str, section: &str) -> Result<(), EditError> {
 /// True for a section with a long-term key — either half is worth keeping — and neither a
 /// session token nor the aws-mfa marker.
 pub fn holds_long_term_keys(section: &Section) -> bool {
-    let has = |key: &str| {
+    // Every entry counts, even one spanning lines (it may be a mis-indented secret).
+    let raw = |key: &str| {
         section
             .entries
             .iter()
-            .any(|(k, v)| k == key && !v.is_empty())
+            .find(|(k, v)| k == key && !v.is_empty())
+            .map(|(_, v)| v.as_str())
     };
-    LONG_TERM_KEYS.iter().any(|k| has(k))
-        && !SESSION_TOKEN_KEYS.iter().any(|k| has(k))
-        && !is_managed(section)
+    keys::has_long_term_key(raw) && !is_managed(section)
 }
 
 /// True if the section carries `managed_by = aws-mfa`.
@@ -630,7 +628,7 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "[dev] holds long-term keys, so aws-mfa will not overwrite it; write the short-term \
-             credentials to another section, e.g. --write-profile dev-short-term-2"
+             credentials to another section, e.g. --write-profile=dev-short-term-2"
         );
         assert_eq!(check_writable(text, "dev"), Err(err));
         // A suggestion may be a section aws-mfa already manages; names are quoted for a shell.
@@ -639,7 +637,7 @@ mod tests {
         assert_eq!(
             set_section(text, "my dev", &CREDS).unwrap_err().to_string(),
             "[my dev] holds long-term keys, so aws-mfa will not overwrite it; write the short-term \
-             credentials to another section, e.g. --write-profile 'my dev-short-term'"
+             credentials to another section, e.g. --write-profile='my dev-short-term'"
         );
     }
 

@@ -1,13 +1,14 @@
-//! Config and credentials files plus options → a resolved plan (DESIGN.md §2, §3).
+//! Config and credentials files plus options → a resolved plan (docs/design.md §2, §3).
 //!
 //! Pure: strings in, plan out. The files are read by the caller; the environment is
 //! passed as a lookup function, so the rules can be tested as a table of cases.
 
 use std::collections::HashSet;
 
-use crate::cli::CredentialOpts;
 use crate::error::{Error, Result, bail};
 use crate::ini::{Ini, Section};
+use crate::keys;
+use crate::settings::{Env, Origin, Settings, Sourced};
 
 pub const SESSION_DURATION: DurationRule = DurationRule {
     what: "an MFA session",
@@ -55,6 +56,8 @@ pub struct Files {
     pub credentials: Ini,
     pub config_path: String,
     pub credentials_path: String,
+    /// Whether either file exists at all (a new user may have neither).
+    pub any_exists: bool,
 }
 
 impl Files {
@@ -78,20 +81,51 @@ impl Files {
 
     /// A key of a profile: the credentials file first, then the config file, as botocore merges them.
     fn get(&self, profile: &str, key: &str) -> Option<&str> {
-        self.credentials_section(profile)
-            .and_then(|s| s.get(key))
-            .or_else(|| self.config_section(profile).and_then(|s| s.get(key)))
+        self.get_sourced(profile, key).map(|(value, _)| value)
     }
 
-    /// Long-term keys of a section, if it holds a key pair and no session token.
-    fn long_term_keys(&self, profile: &str) -> Option<(String, String)> {
-        if self.get(profile, "aws_session_token").is_some() {
-            return None;
+    /// A key of a profile and the file and section it came from.
+    fn get_sourced(&self, profile: &str, key: &str) -> Option<(&str, Origin)> {
+        fn from<'a>(s: &'a Section, path: &str, key: &str) -> Option<(&'a str, Origin)> {
+            s.get(key).map(|v| {
+                let origin = Origin::File {
+                    path: path.to_string(),
+                    section: s.name.clone(),
+                };
+                (v, origin)
+            })
         }
-        Some((
-            self.get(profile, "aws_access_key_id")?.to_string(),
-            self.get(profile, "aws_secret_access_key")?.to_string(),
-        ))
+        self.credentials_section(profile)
+            .and_then(|s| from(s, &self.credentials_path, key))
+            .or_else(|| {
+                self.config_section(profile)
+                    .and_then(|s| from(s, &self.config_path, key))
+            })
+    }
+
+    /// A hint when `profile` is written as the other file names its sections: the
+    /// credentials file takes no `profile ` prefix, the config file needs it.
+    fn naming_hint(&self, profile: &str) -> Option<String> {
+        let prefixed = format!("profile {profile}");
+        if self.credentials.section(&prefixed).is_some() {
+            return Some(format!(
+                "; the credentials file names sections without the `profile ` prefix, so rename [{prefixed}] of {} to [{profile}]",
+                self.credentials_path
+            ));
+        }
+        if profile != "default" && self.config.section(profile).is_some() {
+            return Some(format!(
+                "; the config file names profiles with the `profile ` prefix, so rename [{profile}] of {} to [{prefixed}]",
+                self.config_path
+            ));
+        }
+        None
+    }
+
+    /// Long-term keys of a profile, if it holds a key pair and no session token.
+    fn long_term_keys(&self, profile: &str) -> Option<(String, String)> {
+        keys::long_term_pair(|key| self.get(profile, key))
+            .map(|(id, secret)| (id.to_string(), secret.to_string()))
     }
 
     /// Every profile name in either file, sorted, without duplicates.
@@ -129,7 +163,7 @@ impl Files {
     }
 }
 
-/// What to ask STS for, and with which keys (DESIGN.md §3).
+/// What to ask STS for, and with which keys (docs/design.md §3).
 #[derive(Clone, PartialEq, Eq)]
 pub struct ResolvedProfile {
     pub profile: String,
@@ -137,6 +171,8 @@ pub struct ResolvedProfile {
     pub key_section: String,
     pub access_key_id: String,
     pub secret_access_key: String,
+    /// Where the settings came from, for `-v`.
+    pub origins: Origins,
     /// The configured MFA device; None: ask IAM (see `provider`).
     pub device: Option<String>,
     pub mfa_process: Option<String>,
@@ -159,6 +195,7 @@ impl std::fmt::Debug for ResolvedProfile {
             .field("profile", &self.profile)
             .field("key_section", &self.key_section)
             .field("access_key_id", &self.access_key_id)
+            .field("origins", &self.origins)
             .field("device", &self.device)
             .field("mfa_process", &self.mfa_process)
             .field("session_duration", &self.session_duration)
@@ -169,6 +206,16 @@ impl std::fmt::Debug for ResolvedProfile {
             .field("iam_endpoint_url", &self.iam_endpoint_url)
             .finish_non_exhaustive()
     }
+}
+
+/// Where each setting of a resolved profile came from (None: not set, the default).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Origins {
+    pub profile: Origin,
+    pub device: Option<Origin>,
+    pub role: Option<Origin>,
+    pub duration: Option<Origin>,
+    pub region: Option<Origin>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,25 +263,30 @@ const LEGACY_GLOBAL_REGIONS: &[&str] = &[
     "us-west-2",
 ];
 
-pub fn resolve(
-    files: &Files,
-    opts: &CredentialOpts,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<ResolvedProfile> {
+pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedProfile> {
     let env = |name: &str| env(name).filter(|v| !v.is_empty());
-    let profile = opts
-        .profile
-        .clone()
-        .unwrap_or_else(|| "default".to_string());
+    let profile = settings.profile.value.clone();
+    let named_by = match &settings.profile.origin {
+        Origin::Env(var) => format!(" (named by {var}; unset it or pass --profile)"),
+        _ => String::new(),
+    };
 
-    let long_term_section = long_term_section(&profile, opts.long_term_suffix.as_deref());
+    let long_term_section = long_term_section(&profile, settings.long_term_suffix.as_deref());
     let awsmfa_section = format!("{profile}mfa");
     let known = files.exists(&profile)
         || files.credentials_section(&long_term_section).is_some()
         || files.credentials_section(&awsmfa_section).is_some();
-    if opts.source_profile.is_none() && !known {
+    if settings.source_profile.is_none() && !known {
+        if !files.any_exists {
+            bail!(
+                "neither {} nor {} exists, so there is no profile '{profile}'{named_by}; create them as \"Configuration\" in the README shows (long-term keys in [{long_term_section}] of the credentials file)",
+                files.config_path,
+                files.credentials_path
+            );
+        }
+        let hint = files.naming_hint(&profile).unwrap_or_default();
         bail!(
-            "profile '{profile}' is not in {} or {}; {}",
+            "profile '{profile}'{named_by} is not in {} or {}{hint}; {}",
             files.config_path,
             files.credentials_path,
             files.known_profiles()
@@ -245,10 +297,10 @@ pub fn resolve(
     let chain = source_chain(files, &profile)?;
 
     // §3.1: where the long-term keys come from.
-    let key_section = if let Some(src) = &opts.source_profile {
+    let key_section = if let Some(src) = &settings.source_profile {
         if files.long_term_keys(src).is_none() {
             bail!(
-                "--source-profile '{src}' holds no long-term keys (aws_access_key_id and aws_secret_access_key without aws_session_token); {}",
+                "--source-profile '{src}' holds no long-term keys (aws_access_key_id and aws_secret_access_key without a session token); {}",
                 files.known_profiles()
             );
         }
@@ -269,10 +321,15 @@ pub fn resolve(
         }
         match found {
             Some(section) => section,
-            None => bail!(
-                "no long-term keys for profile '{profile}': looked in [{long_term_section}] and [{awsmfa_section}] of {}, the source_profile chain, and [{profile}] (a section with aws_session_token does not count); add aws_access_key_id and aws_secret_access_key to [{long_term_section}] or pass --source-profile",
-                files.credentials_path
-            ),
+            None => {
+                return Err(no_long_term_keys(
+                    files,
+                    &profile,
+                    &named_by,
+                    &long_term_section,
+                    &awsmfa_section,
+                ));
+            }
         }
     };
     let (access_key_id, secret_access_key) = files
@@ -288,56 +345,48 @@ pub fn resolve(
             lookup.push(section);
         }
     }
-    let first = |key: &str| lookup.iter().find_map(|s| files.get(s, key));
+    let first = |key: &str| lookup.iter().find_map(|s| files.get_sourced(s, key));
+    let sourced = |(value, origin): (&str, Origin)| Sourced::new(value.to_string(), origin);
 
     // §3.2: the MFA device.
-    let device = opts
+    let device = settings
         .device
         .clone()
-        .or_else(|| env("MFA_DEVICE"))
-        .or_else(|| env("AWS_MFA_DEVICE"))
-        .or_else(|| first("mfa_serial").map(str::to_string))
-        .or_else(|| first("aws_mfa_device").map(str::to_string));
+        .or_else(|| first("mfa_serial").map(sourced))
+        .or_else(|| first("aws_mfa_device").map(sourced));
     if let Some(device) = &device {
-        check_device(device)?;
+        check_device(&device.value)?;
     }
 
     // Role: the flag or environment, else the profile itself (not its sources), else the
     // Python aws-mfa's `assume_role` key in the long-term section.
-    let role_arn = opts
+    let role_arn = settings
         .assume_role
         .clone()
-        .or_else(|| files.get(&profile, "role_arn").map(str::to_string))
+        .or_else(|| files.get_sourced(&profile, "role_arn").map(sourced))
         .or_else(|| {
             files
-                .get(&long_term_section, "assume_role")
-                .map(str::to_string)
+                .get_sourced(&long_term_section, "assume_role")
+                .map(sourced)
         });
-    let duration_from = if opts.duration.is_some() {
-        "--duration or MFA_STS_DURATION"
-    } else {
-        "duration_seconds"
-    };
-    let (session_duration, role) = match role_arn {
-        None => {
-            let asked = opts
-                .duration
-                .as_deref()
-                .or_else(|| files.get(&profile, "duration_seconds"));
-            (SESSION_DURATION.parse(asked, duration_from)?, None)
-        }
+    let asked = settings
+        .duration
+        .clone()
+        .or_else(|| files.get_sourced(&profile, "duration_seconds").map(sourced));
+    let duration_from = asked
+        .as_ref()
+        .map_or_else(String::new, |a| a.origin.to_string());
+    let asked_value = asked.as_ref().map(Sourced::as_str);
+    let (session_duration, role) = match &role_arn {
+        None => (SESSION_DURATION.parse(asked_value, &duration_from)?, None),
         Some(arn) => {
-            let asked = opts
-                .duration
-                .as_deref()
-                .or_else(|| files.get(&profile, "duration_seconds"));
-            let duration = ROLE_DURATION.parse(asked, duration_from)?;
+            let duration = ROLE_DURATION.parse(asked_value, &duration_from)?;
             // The MFA session behind the role lasts as long as its source profile says.
             let session = SESSION_DURATION.parse(
                 files.get(&key_section, "duration_seconds"),
                 &format!("duration_seconds of [{key_section}]"),
             )?;
-            let session_name = match opts
+            let session_name = match settings
                 .role_session_name
                 .clone()
                 .or_else(|| files.get(&profile, "role_session_name").map(str::to_string))
@@ -348,29 +397,29 @@ pub fn resolve(
                 }
                 None => default_session_name(&env),
             };
-            let external_id = opts
+            let external_id = settings
                 .external_id
                 .clone()
                 .or_else(|| files.get(&profile, "external_id").map(str::to_string));
             let role = RolePlan {
-                arn,
+                arn: arn.value.clone(),
                 session_name,
                 external_id,
                 duration,
-                direct: opts.no_session,
+                direct: settings.no_session,
             };
             (session, Some(role))
         }
     };
 
-    let region = opts
+    let region = settings
         .region
         .clone()
-        .or_else(|| env("AWS_REGION"))
-        .or_else(|| env("AWS_DEFAULT_REGION"))
-        .or_else(|| first("region").map(str::to_string))
-        .or_else(|| files.get("default", "region").map(str::to_string));
-    let sts_region = region.clone().unwrap_or_else(|| "us-east-1".to_string());
+        .or_else(|| first("region").map(sourced))
+        .or_else(|| files.get_sourced("default", "region").map(sourced));
+    let sts_region = region
+        .as_ref()
+        .map_or_else(|| "us-east-1".to_string(), |r| r.value.clone());
 
     let endpoint_url = configured_endpoint(files, &lookup, "AWS_ENDPOINT_URL_STS", &env)
         .or_else(|| sts_legacy_endpoint(files, &lookup, &sts_region, &env));
@@ -381,15 +430,58 @@ pub fn resolve(
         key_section: key_section.clone(),
         access_key_id,
         secret_access_key,
-        device,
-        mfa_process: first("mfa_process").map(str::to_string),
+        origins: Origins {
+            profile: settings.profile.origin.clone(),
+            device: device.as_ref().map(|d| d.origin.clone()),
+            role: role_arn.map(|r| r.origin),
+            duration: asked.map(|d| d.origin),
+            region: region.as_ref().map(|r| r.origin.clone()),
+        },
+        device: device.map(|d| d.value),
+        mfa_process: first("mfa_process").map(|(v, _)| v.to_string()),
         session_duration,
         role,
-        region,
+        region: region.map(|r| r.value),
         sts_region,
         endpoint_url,
         iam_endpoint_url,
     })
+}
+
+/// Why no long-term keys were found for `profile`, and what to do about it.
+fn no_long_term_keys(
+    files: &Files,
+    profile: &str,
+    named_by: &str,
+    long_term_section: &str,
+    awsmfa_section: &str,
+) -> Error {
+    if let Some(hint) = files.naming_hint(profile) {
+        return Error::new(format!(
+            "no long-term keys for profile '{profile}'{named_by}{hint}"
+        ));
+    }
+    if files.get(profile, "role_arn").is_some() && files.get(profile, "source_profile").is_none() {
+        let holders: Vec<String> = files
+            .profile_names()
+            .into_iter()
+            .filter(|p| p != profile && files.long_term_keys(p).is_some())
+            .collect();
+        let example = holders.first().map_or("NAME", String::as_str);
+        let which = if holders.is_empty() {
+            String::new()
+        } else {
+            format!(" (profiles with long-term keys: {})", holders.join(", "))
+        };
+        return Error::new(format!(
+            "role profile '{profile}'{named_by} has role_arn but no source_profile; add `source_profile = {example}` to it in {}, naming the profile that holds the long-term keys{which}",
+            files.config_path
+        ));
+    }
+    Error::new(format!(
+        "no long-term keys for profile '{profile}'{named_by}: looked in [{long_term_section}] and [{awsmfa_section}] of {}, the source_profile chain, and [{profile}] (a section with a session token does not count); add aws_access_key_id and aws_secret_access_key to [{long_term_section}] or pass --source-profile",
+        files.credentials_path
+    ))
 }
 
 /// `[P-long-term]`, or `[P-SUFFIX]`, or `[P]` for the suffix `none` (the Python aws-mfa's naming).
@@ -543,6 +635,16 @@ fn default_session_name(env: &dyn Fn(&str) -> Option<String>) -> String {
         name.push_str("-aws-mfa");
     }
     name
+}
+
+/// `resolve` with settings made from flags and the same environment, as tests state cases.
+#[cfg(test)]
+fn resolve_opts(
+    files: &Files,
+    opts: &crate::cli::CredentialOpts,
+    env: Env,
+) -> Result<ResolvedProfile> {
+    resolve(files, &Settings::new(opts, env)?, env)
 }
 
 #[cfg(test)]

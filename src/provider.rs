@@ -1,20 +1,15 @@
-//! Options → resolved profile → credentials, from the cache or from STS (DESIGN.md §3, §4).
+//! A plan → credentials, from the cache or from STS (docs/design.md §3, §4).
 //!
 //! The cache-hit path reads the two AWS files and one cache file: no runtime, no client.
 
 use std::cell::{Cell, OnceCell};
-use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use crate::cache::{Cache, EntryId};
-use crate::cli::{CredentialOpts, FileOpts};
+use crate::cache::{EntryId, Grant, Wanted};
 use crate::credentials::Credentials;
-use crate::error::{Error, Result};
-use crate::ini::Ini;
+use crate::error::Result;
 use crate::log::{debug, note, warning};
-use crate::mfa::{self, MfaSource};
-use crate::paths;
-use crate::profile::{self, Files, ResolvedProfile};
+use crate::plan::Plan;
+use crate::profile::ResolvedProfile;
 use crate::sts::{SigningKeys, Sts};
 
 /// What the commands hand over: the credentials and what goes with them (§5).
@@ -27,60 +22,31 @@ pub struct Handover {
     pub credentials: Credentials,
 }
 
-/// The files and the resolved profile: no network, no cache.
-pub fn plan(opts: &CredentialOpts) -> Result<(Files, ResolvedProfile)> {
-    // A malformed code is refused before anything else, cache or network.
-    mfa::check_given(opts.token_code.as_deref())?;
-    let files = read_files(&opts.files)?;
-    let plan = profile::resolve(&files, opts, &|name| std::env::var(name).ok())?;
-    debug!(
-        "profile '{}': long-term keys from [{}] (access key {}), device {}, role {}, region {}, STS endpoint {}",
-        plan.profile,
-        plan.key_section,
-        plan.access_key_id,
-        plan.device.as_deref().unwrap_or("(ask IAM)"),
-        plan.role.as_ref().map_or("none", |r| r.arn.as_str()),
-        plan.region.as_deref().unwrap_or("(none)"),
-        plan.endpoint_url.as_deref().unwrap_or("(regional)")
-    );
-    Ok((files, plan))
-}
-
-/// Credentials for a plan made by `plan` from the same options: cache, else STS.
-pub fn obtain(plan: &ResolvedProfile, opts: &CredentialOpts) -> Result<Handover> {
-    let mfa = MfaSource::choose(
-        opts.token_code.as_deref(),
-        plan.mfa_process.as_deref(),
-        opts.no_prompt,
-    )?;
-    let cache = Cache::locate()?;
+/// Credentials for a plan: cache, else STS.
+pub fn obtain(plan: &Plan) -> Result<Handover> {
+    let profile = &plan.profile;
+    let cache = &plan.cache;
     let sts = OnceCell::new();
-    let key_origin = format!("[{}]", plan.key_section);
-    let lock_patience = opts.no_prompt.then_some(NO_PROMPT_LOCK_PATIENCE);
-    let device = match known_device(plan, &cache) {
-        Some(device) => device,
+    let key_origin = format!("[{}]", profile.key_section);
+    let device = match plan.device.known() {
+        Some(device) => device.to_string(),
         None => {
             // Under a lock, looking again once it is held: parallel cold runs ask IAM once.
-            let _lock = cache.lock_discovery(&plan.access_key_id, lock_patience)?;
-            match known_device(plan, &cache) {
+            let _lock = cache.lock_discovery(&profile.access_key_id, plan.policy.lock_patience)?;
+            match cache.remembered_device(&profile.access_key_id) {
                 Some(device) => device,
                 None => {
-                    let keys = long_term_keys(plan, &key_origin);
-                    let device = sts_for(&sts, plan)?
-                        .discover_device(&keys, plan.iam_endpoint_url.as_deref())?;
-                    cache.remember_device(&plan.access_key_id, &device)?;
+                    let keys = long_term_keys(profile, &key_origin);
+                    let device = sts_for(&sts, profile)?
+                        .discover_device(&keys, profile.iam_endpoint_url.as_deref())?;
+                    cache.remember_device(&profile.access_key_id, &device)?;
                     device
                 }
             }
         }
     };
     let provider = Provider {
-        cache,
         device,
-        mfa,
-        refresh: opts.refresh,
-        min_remaining: opts.min_remaining,
-        lock_patience,
         uncached_said: Cell::new(false),
         sts,
         key_origin,
@@ -88,84 +54,11 @@ pub fn obtain(plan: &ResolvedProfile, opts: &CredentialOpts) -> Result<Handover>
     };
     let credentials = provider.credentials()?;
     Ok(Handover {
-        profile: plan.profile.clone(),
-        region: plan.region.clone(),
+        profile: profile.profile.clone(),
+        region: profile.region.clone(),
         device: provider.device,
         credentials,
     })
-}
-
-/// `--credentials-file`, `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`.
-pub fn credentials_path(opts: &FileOpts) -> Result<PathBuf> {
-    opts.credentials_file
-        .clone()
-        .map_or_else(paths::credentials, Ok)
-}
-
-pub fn read_files(opts: &FileOpts) -> Result<Files> {
-    let config_path = opts.config_file.clone().map_or_else(paths::config, Ok)?;
-    let credentials_path = credentials_path(opts)?;
-    debug!(
-        "reading {} and {}",
-        config_path.display(),
-        credentials_path.display()
-    );
-    Ok(Files {
-        config: read_ini(&config_path)?,
-        credentials: read_ini(&credentials_path)?,
-        config_path: config_path.display().to_string(),
-        credentials_path: credentials_path.display().to_string(),
-    })
-}
-
-/// A missing file is an empty one, and so is one that is no regular file (`/dev/null`, a
-/// FIFO, a directory), as for botocore; an unreadable one is an error.
-fn read_ini(path: &Path) -> Result<Ini> {
-    match read_regular(path) {
-        Ok(Some(bytes)) => Ok(Ini::from_text(
-            String::from_utf8(bytes)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        )),
-        Ok(None) => {
-            debug!("{} is not a regular file: read as empty", path.display());
-            Ok(Ini::default())
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Ini::default()),
-        Err(e) => Err(Error::new(format!(
-            "cannot read {}: {e}; check its permissions",
-            path.display()
-        ))),
-    }
-}
-
-/// The bytes of a regular file; None for anything else, never blocking on a FIFO.
-fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
-    use std::io::Read;
-    use std::os::unix::fs::OpenOptionsExt;
-    let opened = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NONBLOCK)
-        .open(path);
-    let mut file = match opened {
-        Ok(file) => file,
-        // A socket, or a loop of links: botocore's isfile() is false for both.
-        Err(e) if matches!(e.raw_os_error(), Some(libc::ENXIO | libc::ELOOP)) => return Ok(None),
-        Err(e) => return Err(e),
-    };
-    let meta = file.metadata()?;
-    if !meta.is_file() {
-        return Ok(None);
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.read_to_end(&mut bytes)?;
-    Ok(Some(bytes))
-}
-
-/// The configured MFA device, or the one IAM named before (no network).
-pub fn known_device(plan: &ResolvedProfile, cache: &Cache) -> Option<String> {
-    plan.device
-        .clone()
-        .or_else(|| cache.remembered_device(&plan.access_key_id))
 }
 
 fn long_term_keys<'a>(plan: &'a ResolvedProfile, origin: &'a str) -> SigningKeys<'a> {
@@ -186,46 +79,44 @@ fn sts_for<'a>(cell: &'a OnceCell<Sts>, plan: &ResolvedProfile) -> Result<&'a St
     Ok(cell.get_or_init(|| sts))
 }
 
-/// How long `--no-prompt` waits for another aws-mfa's lock: a prompt hook must not freeze
-/// while another terminal waits at an MFA prompt.
-const NO_PROMPT_LOCK_PATIENCE: Duration = Duration::from_secs(1);
-
 struct Provider<'a> {
-    cache: Cache,
     device: String,
-    mfa: MfaSource,
-    refresh: bool,
-    min_remaining: u64,
-    /// How long to wait for another aws-mfa's lock; None: as long as it takes.
-    lock_patience: Option<Duration>,
     /// Whether the user was told that credentials could not be cached.
     uncached_said: Cell<bool>,
     sts: OnceCell<Sts>,
     /// Where the long-term keys came from, for messages: `[dev-long-term]`.
     key_origin: String,
-    plan: &'a ResolvedProfile,
+    plan: &'a Plan,
 }
 
 impl Provider<'_> {
     fn credentials(&self) -> Result<Credentials> {
-        let plan = self.plan;
+        let plan = &self.plan.profile;
         let id = EntryId::handed_over(plan, &self.device);
-        let Some(role) = &plan.role else {
-            return self.cached_or(&id, || self.new_session());
+        let session_grant = Grant {
+            asked_seconds: plan.session_duration,
+            chained: false,
         };
-        self.cached_or(&id, || {
+        let Some(role) = &plan.role else {
+            return self.cached_or(&id, session_grant, || self.new_session());
+        };
+        let (duration, note) = role.effective_duration();
+        let grant = Grant {
+            asked_seconds: duration,
+            chained: !role.direct,
+        };
+        self.cached_or(&id, grant, || {
             let long_term = self.long_term_keys();
             if role.direct {
                 let what = format!("{} for {}", role.arn, human(role.duration));
-                let code = self.mfa.code(&self.device, &what)?;
+                let code = self.plan.code.code(&self.device, &what)?;
                 let mfa = Some((self.device.as_str(), code.as_str()));
                 return self
                     .sts()?
                     .assume_role(&long_term, role, role.duration, mfa);
             }
             let session_id = EntryId::session(plan, &self.device);
-            let session = self.cached_or(&session_id, || self.new_session())?;
-            let (duration, note) = role.effective_duration();
+            let session = self.cached_or(&session_id, session_grant, || self.new_session())?;
             if let Some(note) = note {
                 note!("{note}");
             }
@@ -243,20 +134,30 @@ impl Provider<'_> {
     fn cached_or(
         &self,
         id: &EntryId,
+        grant: Grant,
         fetch: impl FnOnce() -> Result<Credentials>,
     ) -> Result<Credentials> {
+        let policy = &self.plan.policy;
+        let cache = &self.plan.cache;
+        let wanted = Wanted {
+            seconds: grant.asked_seconds,
+            direct: !grant.chained && id.role_arn.is_some(),
+        };
         let cached = || {
-            let entry = if self.refresh {
-                None
-            } else {
-                self.cache.load(id)
-            };
-            entry.filter(|c| c.is_fresh(self.min_remaining))
+            let entry = if policy.refresh { None } else { cache.load(id) }?;
+            if let Some(why) = entry.shortfall(wanted) {
+                debug!(
+                    "cached entry {} not served: it {why}",
+                    cache.entry_path(id).display()
+                );
+                return None;
+            }
+            Some(entry.credentials).filter(|c| c.is_fresh(policy.min_remaining))
         };
         let hit = |c: Credentials| {
             debug!(
                 "cache hit {}: valid until {}",
-                self.cache.entry_path(id).display(),
+                cache.entry_path(id).display(),
                 c.expiration_rfc3339()
             );
             Ok(c)
@@ -264,18 +165,18 @@ impl Provider<'_> {
         if let Some(c) = cached() {
             return hit(c);
         }
-        let _lock = self.cache.lock(id, self.lock_patience)?;
+        let _lock = cache.lock(id, policy.lock_patience)?;
         // Another aws-mfa may have obtained them while this one waited for the lock.
         if let Some(c) = cached() {
             return hit(c);
         }
         debug!(
             "no fresh cache entry at {}; asking STS",
-            self.cache.entry_path(id).display()
+            cache.entry_path(id).display()
         );
         let credentials = fetch()?;
         // The code is spent: credentials that cannot be cached are handed over all the same.
-        if let Err(e) = self.cache.store(id, &self.plan.profile, &credentials)
+        if let Err(e) = cache.store(id, &self.plan.profile.profile, &credentials, grant)
             && !self.uncached_said.replace(true)
         {
             warning!(
@@ -286,9 +187,9 @@ impl Provider<'_> {
     }
 
     fn new_session(&self) -> Result<Credentials> {
-        let plan = self.plan;
+        let plan = &self.plan.profile;
         let what = format!("MFA session of {}", human(plan.session_duration));
-        let code = self.mfa.code(&self.device, &what)?;
+        let code = self.plan.code.code(&self.device, &what)?;
         self.sts()?.get_session_token(
             &self.long_term_keys(),
             &self.device,
@@ -298,11 +199,11 @@ impl Provider<'_> {
     }
 
     fn long_term_keys(&self) -> SigningKeys<'_> {
-        long_term_keys(self.plan, &self.key_origin)
+        long_term_keys(&self.plan.profile, &self.key_origin)
     }
 
     fn sts(&self) -> Result<&Sts> {
-        sts_for(&self.sts, self.plan)
+        sts_for(&self.sts, &self.plan.profile)
     }
 }
 

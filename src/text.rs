@@ -58,6 +58,18 @@ pub fn json_escaped(json: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Time left, written one way everywhere: `11h59m`, `1h05m`, `42m`, `expired`.
+pub fn time_left(seconds: i64) -> String {
+    if seconds <= 0 {
+        return "expired".into();
+    }
+    let minutes = seconds / 60;
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m}m"),
+        (h, m) => format!("{h}h{m:02}m"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +87,15 @@ mod tests {
         assert_eq!(safe, "{\n  \"p\": \"a\\u202eb\"\n}");
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back["p"], "a\u{202e}b");
+    }
+
+    #[test]
+    fn time_left_reads_as_hours_and_two_digit_minutes() {
+        assert_eq!(time_left(-5), "expired");
+        assert_eq!(time_left(0), "expired");
+        assert_eq!(time_left(59), "0m");
+        assert_eq!(time_left(42 * 60), "42m");
+        assert_eq!(time_left(3600 + 5 * 60 + 7), "1h05m");
+        assert_eq!(time_left(12 * 3600 - 60), "11h59m");
     }
 }

@@ -1,35 +1,45 @@
 //! `--write-profile` and `--write-boto`: short-term credentials written into a section of
-//! the credentials file or of `~/.boto` (DESIGN.md §8), and the classic workflow's
+//! the credentials file or of `~/.boto` (docs/design.md §8), and the classic workflow's
 //! "is that section still valid?" check.
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::atomic;
-use crate::cli::CredentialOpts;
 use crate::credentials::{fresh_until, parse_rfc3339};
 use crate::error::{Error, Result, bail};
 use crate::ini::{Ini, Section};
 use crate::ini_edit;
+use crate::keys;
 use crate::log::{debug, warning};
 use crate::paths;
+use crate::plan::{Plan, Target};
 use crate::profile::{self, ResolvedProfile};
-use crate::provider::{self, Handover};
+use crate::provider::Handover;
+use crate::settings::Settings;
 
-/// The section `--write-profile` writes: its NAME, else the short-term section of the
-/// Python aws-mfa's naming (`[P]`, or `[P-SUFFIX]`).
-pub fn target_section(opts: &CredentialOpts, plan: &ResolvedProfile) -> Result<String> {
-    let section = match &opts.write_profile {
+/// The section `--write-profile` (or the classic run) writes: its NAME, else the
+/// short-term section of the Python aws-mfa's naming (`[P]`, or `[P-SUFFIX]`).
+pub fn target(settings: &Settings, plan: &ResolvedProfile) -> Result<Target> {
+    let section = match &settings.write_profile {
         Some(Some(name)) => name.clone(),
-        _ => profile::short_term_section(&plan.profile, opts.short_term_suffix.as_deref()),
+        _ => profile::short_term_section(&plan.profile, settings.short_term_suffix.as_deref()),
     };
-    let long_term = profile::long_term_section(&plan.profile, opts.long_term_suffix.as_deref());
+    let long_term = profile::long_term_section(&plan.profile, settings.long_term_suffix.as_deref());
     if section == plan.key_section || section == long_term {
         bail!(
-            "[{section}] is where the long-term keys are, so the short-term credentials cannot go there; pick another section with --write-profile NAME or --short-term-suffix"
+            "[{section}] is where the long-term keys are, so the short-term credentials cannot go there; pick another section with --write-profile=NAME or --short-term-suffix"
         );
     }
-    Ok(section)
+    Ok(Target {
+        path: settings.credentials_file.value.clone(),
+        section,
+    })
+}
+
+/// `--write-boto`: the file whose `[Credentials]` is written.
+pub fn boto_target(settings: &Settings) -> Result<Option<PathBuf>> {
+    settings.write_boto.then(boto_path).transpose()
 }
 
 /// What a written section records it was made from: never a secret. A section written by
@@ -48,9 +58,11 @@ pub fn valid_until(
     min_remaining: u64,
 ) -> Option<i64> {
     let s = credentials.section(section)?;
-    s.get("aws_access_key_id")?;
-    s.get("aws_secret_access_key")?;
-    s.get("aws_session_token")?;
+    s.get(keys::ACCESS_KEY_ID)?;
+    s.get(keys::SECRET_ACCESS_KEY)?;
+    if !keys::is_short_term(|k| s.get(k)) {
+        return None;
+    }
     let expiration = parse_expiration(s.get("expiration")?)?;
     let wanted = plan.role.as_ref().map(|r| r.arn.as_str());
     // A section aws-mfa wrote before it recorded the source may come from other keys: it is
@@ -105,20 +117,14 @@ fn parse_expiration(text: &str) -> Option<i64> {
 }
 
 /// Refuses, before any code is asked for, a write that would be refused afterwards.
-pub fn check_requested(opts: &CredentialOpts, plan: &ResolvedProfile) -> Result<()> {
-    if opts.write_profile.is_some() {
-        let section = target_section(opts, plan)?;
-        check(&provider::credentials_path(&opts.files)?, &section)?;
+pub fn check_writes(plan: &Plan) -> Result<()> {
+    if let Some(target) = &plan.writes.profile {
+        check(&target.path, &target.section)?;
     }
-    if opts.write_boto {
-        check_boto()?;
+    if let Some(path) = &plan.writes.boto {
+        check(path, BOTO_SECTION)?;
     }
     Ok(())
-}
-
-/// Whether `[Credentials]` of `~/.boto` may be written.
-pub fn check_boto() -> Result<()> {
-    check(&boto_path()?, BOTO_SECTION)
 }
 
 /// Whether `[section]` of the file at `path` may be written.
@@ -130,23 +136,13 @@ pub fn check(path: &Path, section: &str) -> Result<()> {
     ini_edit::check_writable(&text, section).map_err(|e| refusal(e, path, section))
 }
 
-/// Writes what `--write-profile` and `--write-boto` ask for, after credentials were obtained.
-pub fn write_requested(
-    opts: &CredentialOpts,
-    plan: &ResolvedProfile,
-    handover: &Handover,
-) -> Result<()> {
-    if opts.write_profile.is_some() {
-        let section = target_section(opts, plan)?;
-        write_profile(
-            &provider::credentials_path(&opts.files)?,
-            &section,
-            plan,
-            handover,
-        )?;
+/// Writes what the plan says, after credentials were obtained.
+pub fn write_planned(plan: &Plan, handover: &Handover) -> Result<()> {
+    if let Some(target) = &plan.writes.profile {
+        write_profile(&target.path, &target.section, &plan.profile, handover)?;
     }
-    if opts.write_boto {
-        write_boto(&boto_path()?, handover)?;
+    if let Some(path) = &plan.writes.boto {
+        write_boto(path, handover)?;
     }
     Ok(())
 }
@@ -283,6 +279,7 @@ mod tests {
             key_section: "dev-long-term".into(),
             access_key_id: "AKIAIOSFODNN7EXAMPLE".into(),
             secret_access_key: "secret".into(),
+            origins: Default::default(),
             device: None,
             mfa_process: None,
             session_duration: 43_200,
@@ -378,12 +375,18 @@ mod tests {
 
     #[test]
     fn the_short_term_section_never_is_the_long_term_one() {
-        let mut opts = CredentialOpts::default();
-        assert_eq!(target_section(&opts, &plan(None)).unwrap(), "dev");
+        let mut opts = crate::cli::CredentialOpts::default();
+        opts.files.config_file = Some("/c".into());
+        opts.files.credentials_file = Some("/k".into());
+        let section = |opts: &crate::cli::CredentialOpts| {
+            let settings = Settings::new(opts, &|_| None).unwrap();
+            target(&settings, &plan(None)).map(|t| t.section)
+        };
+        assert_eq!(section(&opts).unwrap(), "dev");
         opts.short_term_suffix = Some("short".into());
-        assert_eq!(target_section(&opts, &plan(None)).unwrap(), "dev-short");
+        assert_eq!(section(&opts).unwrap(), "dev-short");
         opts.write_profile = Some(Some("dev-long-term".into()));
-        let err = target_section(&opts, &plan(None)).unwrap_err().to_string();
+        let err = section(&opts).unwrap_err().to_string();
         assert!(
             err.contains("[dev-long-term] is where the long-term keys are"),
             "{err}"

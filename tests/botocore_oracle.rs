@@ -35,6 +35,9 @@ mod ini;
 #[path = "../src/ini_edit.rs"]
 #[allow(dead_code)]
 mod ini_edit;
+#[path = "../src/keys.rs"]
+#[allow(dead_code)]
+mod keys;
 #[path = "../src/text.rs"]
 #[allow(dead_code)]
 mod text;
@@ -226,8 +229,7 @@ fn a_header_with_control_or_bidi_characters_is_never_written() {
             "exec",
             "-p",
             "dev",
-            "--write-profile",
-            name,
+            &format!("--write-profile={name}"),
             "--token-code",
             CODE,
             "--",

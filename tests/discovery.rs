@@ -180,3 +180,42 @@ fn parallel_cold_runs_discover_the_device_once() {
         sb.proxy.summary()
     );
 }
+
+#[test]
+fn verbose_says_a_remembered_device_is_used_and_clear_all_forgets_it() {
+    let setup = Sandbox::empty();
+    let (id, secret, serials) = user_with_devices(&setup, "discovery-remembered", 1);
+    let sb = sandbox_for(&id, &secret);
+    run(&mut sb.cmd(["exec", "-p", "disc", "--token-code", CODE, "--", "true"])).assert_success();
+
+    let r = run(&mut sb.cmd(["exec", "-v", "-p", "disc", "--", "true"]));
+    r.assert_success();
+    let said = format!(
+        "MFA device {}, remembered from an earlier IAM lookup",
+        serials[0]
+    );
+    assert!(r.stderr.contains(&said), "{}", r.dump());
+
+    let r = run(&mut sb.cmd(["clear", "--all"]));
+    r.assert_success();
+    assert_eq!(
+        r.stdout,
+        "deleted 1 cached entry and 1 remembered MFA device\n",
+        "{}",
+        r.dump()
+    );
+    let left: Vec<_> = sb
+        .cache_files()
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "device" || e == "json"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+    // The next run asks IAM again.
+    run(&mut sb.cmd(["exec", "-p", "disc", "--token-code", CODE, "--", "true"])).assert_success();
+    assert_eq!(
+        sb.proxy.count("ListMFADevices"),
+        2,
+        "{}",
+        sb.proxy.summary()
+    );
+}

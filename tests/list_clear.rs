@@ -101,6 +101,14 @@ fn clear_deletes_one_profile_or_everything() {
     // Now a code is needed again, and there is none.
     run(&mut sb.cmd(["exec", "-p", "admin", "--", "true"])).assert_code(1);
 
+    // With neither -p nor --all, the profile exec would use: AWS_PROFILE, else default.
     let r = run(&mut sb.cmd(["clear"]));
-    r.assert_code(2);
+    r.assert_success();
+    assert_eq!(
+        r.stdout,
+        "no cached MFA session for 'default'\n",
+        "{}",
+        r.dump()
+    );
+    run(&mut sb.cmd(["clear", "-p", "dev", "--all"])).assert_code(2);
 }

@@ -538,13 +538,13 @@ fn parallel_write_profile_edits_keep_every_section() {
         running.push(spawn(&mut exec_with_code(
             &sb,
             "dev",
-            &["--write-profile", &own],
+            &[&format!("--write-profile={own}")],
             &["true"],
         )));
         running.push(spawn(&mut exec_with_code(
             &sb,
             "dev",
-            &["--write-profile", "dev-shared"],
+            &["--write-profile=dev-shared"],
             &["true"],
         )));
     }
@@ -1040,7 +1040,7 @@ fn hostile_section_names_for_write_profile() {
         let r = run(&mut exec_with_code(
             &sb,
             "dev",
-            &["--write-profile", name],
+            &[&format!("--write-profile={name}")],
             &["true"],
         ));
         assert_ok(&r);
@@ -1080,7 +1080,7 @@ fn hostile_section_names_for_write_profile() {
         let r = run(&mut exec_with_code(
             &sb,
             "dev",
-            &["--refresh", "--write-profile", bad],
+            &["--refresh", &format!("--write-profile={bad}")],
             &["true"],
         ));
         assert_one_line(&r);
@@ -1267,8 +1267,7 @@ fn check_hostile_answer(sb: &Sandbox, profile: &str) {
         "exec",
         "-p",
         profile,
-        "--write-profile",
-        "hostile-out",
+        "--write-profile=hostile-out",
         "--",
         "true",
     ]));
@@ -1316,7 +1315,7 @@ fn hostile_one_line_answer_is_written_intact() {
     let r = run(&mut exec_with_code(
         &sb,
         "dev",
-        &["--write-profile", "dev-session"],
+        &["--write-profile=dev-session"],
         &["true"],
     ));
     assert_ok(&r);
@@ -1390,7 +1389,7 @@ fn non_utf8_bytes_in_the_files() {
     let r = run(&mut exec_with_code(
         &sb,
         "dev",
-        &["--write-profile", "dev-session"],
+        &["--write-profile=dev-session"],
         &["true"],
     ));
     eprintln!("--write-profile into a non-UTF-8 file: {}", r.stderr.trim());
@@ -1458,7 +1457,7 @@ fn nul_in_a_profile_name_in_the_files() {
     let r = run(&mut exec_with_code(
         &sb,
         "dev",
-        &["--write-profile", "dev-session"],
+        &["--write-profile=dev-session"],
         &["true"],
     ));
     assert_eq!(r.status.signal(), None, "{}", abbreviate(&r.dump()));
@@ -1698,7 +1697,7 @@ fn verbose_output_and_the_childs_argv_hold_no_secret() {
         run(&mut exec_with_code(
             &sb,
             "dev",
-            &["-v", "--write-profile", "dev-session"],
+            &["-v", "--write-profile=dev-session"],
             &show,
         )),
         run(sb.cmd(["exec", "-v", "-p", "dev", "--"]).args(show)),

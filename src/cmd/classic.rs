@@ -3,57 +3,44 @@
 
 use std::io::Write;
 
-use crate::cache::Cache;
+use super::Run;
 use crate::cli::CredentialOpts;
 use crate::credentials::{now, rfc3339};
 use crate::error::Result;
+use crate::plan::{Plan, Purpose};
 use crate::provider;
 use crate::text;
 use crate::write_profile;
 
-pub fn run(opts: &CredentialOpts) -> Result<()> {
-    let (files, plan) = provider::plan(opts)?;
-    let section = write_profile::target_section(opts, &plan)?;
-    let path = provider::credentials_path(&opts.files)?;
-    if !opts.refresh {
-        let device = provider::known_device(&plan, &Cache::locate()?);
-        let valid = write_profile::valid_until(
-            &files.credentials,
-            &section,
-            &plan,
-            device.as_deref(),
-            opts.min_remaining,
-        );
-        if let Some(expiration) = valid {
+/// The options given with no command.
+pub struct Classic<'a>(pub &'a CredentialOpts);
+
+impl Run for Classic<'_> {
+    fn run(&self) -> Result<()> {
+        let plan = Plan::new(&super::settings(self.0)?, Purpose::Classic)?;
+        let target = plan
+            .writes
+            .profile
+            .as_ref()
+            .expect("a classic plan writes the short-term section");
+        let section = &target.section;
+        if let Some(expiration) = plan.still_valid {
             let message = format!(
                 "[{section}] is still valid until {} ({} left); --force renews it",
                 rfc3339(expiration),
-                minutes_left(expiration)
+                text::time_left(expiration - now())
             );
             return super::to_stdout(|w| writeln!(w, "{}", text::escaped(&message)));
         }
+        let handover = provider::obtain(&plan)?;
+        write_profile::write_planned(&plan, &handover)?;
+        let expiration = handover.credentials.expiration;
+        let message = format!(
+            "wrote [{section}] of {}, valid until {} ({} left)",
+            target.path.display(),
+            rfc3339(expiration),
+            text::time_left(expiration - now())
+        );
+        super::to_stdout(|w| writeln!(w, "{}", text::escaped(&message)))
     }
-    // Every file to be written is checked before a code is asked for.
-    write_profile::check(&path, &section)?;
-    if opts.write_boto {
-        write_profile::check_boto()?;
-    }
-    let handover = provider::obtain(&plan, opts)?;
-    write_profile::write_profile(&path, &section, &plan, &handover)?;
-    if opts.write_boto {
-        write_profile::write_boto(&write_profile::boto_path()?, &handover)?;
-    }
-    let expiration = handover.credentials.expiration;
-    let message = format!(
-        "wrote [{section}] of {}, valid until {} ({} left)",
-        path.display(),
-        rfc3339(expiration),
-        minutes_left(expiration)
-    );
-    super::to_stdout(|w| writeln!(w, "{}", text::escaped(&message)))
-}
-
-fn minutes_left(expiration: i64) -> String {
-    let seconds = u32::try_from((expiration - now()).max(0)).unwrap_or(u32::MAX);
-    provider::human(seconds)
 }

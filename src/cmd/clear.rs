@@ -2,35 +2,40 @@
 
 use std::io::Write;
 
+use super::Run;
 use crate::cache::{Cache, EntryId};
-use crate::cli::{CredentialOpts, FileOpts};
+use crate::cli::{Clear, CredentialOpts};
 use crate::error::Result;
-use crate::provider;
+use crate::plan::{Plan, Purpose};
 use crate::text;
 
-pub fn run(profile: Option<&str>, all: bool, files: &FileOpts) -> Result<()> {
-    let cache = Cache::locate()?;
-    let message = match profile {
-        _ if all => {
-            let n = cache.remove_all()?;
-            format!("deleted {n} cached {}", plural(n))
-        }
-        None => unreachable!("clap requires --profile or --all"),
-        Some(name) => {
-            let opts = CredentialOpts {
-                profile: Some(name.to_string()),
-                files: files.clone(),
+impl Run for Clear {
+    fn run(&self) -> Result<()> {
+        let message = if self.all {
+            let (entries, devices) = Cache::locate()?.remove_all()?;
+            format!(
+                "deleted {entries} cached {} and {devices} remembered MFA {}",
+                plural(entries, "entry", "entries"),
+                plural(devices, "device", "devices")
+            )
+        } else {
+            // The entry exec would use: the same flags, variables and files.
+            let flags = CredentialOpts {
+                profile: self.profile.clone(),
+                files: self.files.clone(),
                 ..Default::default()
             };
-            let (_, plan) = provider::plan(&opts)?;
-            let what = if plan.role.is_some() {
+            let plan = Plan::new(&super::settings(&flags)?, Purpose::Offline)?;
+            let name = &plan.profile.profile;
+            let what = if plan.profile.role.is_some() {
                 "role session"
             } else {
                 "MFA session"
             };
-            let device = provider::known_device(&plan, &cache);
-            let removed = match &device {
-                Some(device) => cache.remove(&EntryId::handed_over(&plan, device))?,
+            let removed = match plan.device.known() {
+                Some(device) => plan
+                    .cache
+                    .remove(&EntryId::handed_over(&plan.profile, device))?,
                 None => false,
             };
             if removed {
@@ -38,11 +43,11 @@ pub fn run(profile: Option<&str>, all: bool, files: &FileOpts) -> Result<()> {
             } else {
                 format!("no cached {what} for '{name}'")
             }
-        }
-    };
-    super::to_stdout(|w| writeln!(w, "{}", text::escaped(&message)))
+        };
+        super::to_stdout(|w| writeln!(w, "{}", text::escaped(&message)))
+    }
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "entry" } else { "entries" }
+fn plural(n: usize, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
 }

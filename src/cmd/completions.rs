@@ -9,15 +9,19 @@
 
 use std::io::Write;
 
-use clap::CommandFactory;
 use clap_complete::Shell;
 
-use crate::cli::Cli;
+use super::Run;
+use clap::CommandFactory;
+
+use crate::cli::{Cli, Completions};
 use crate::error::Result;
 
-pub fn run(shell: Shell) -> Result<()> {
-    let text = script(shell);
-    super::to_stdout(|w| w.write_all(text.as_bytes()))
+impl Run for Completions {
+    fn run(&self) -> Result<()> {
+        let text = script(self.shell);
+        super::to_stdout(|w| w.write_all(text.as_bytes()))
+    }
 }
 
 /// Options whose value is a profile name.
@@ -159,6 +163,11 @@ fn zsh_profiles(text: &str) -> String {
         let option = line
             .trim_start()
             .strip_prefix('\'')
+            // `(--all)-p+[…]`: the options it excludes come first.
+            .map(|l| {
+                l.strip_prefix('(')
+                    .map_or(l, |l| l.split_once(')').map_or(l, |(_, o)| o))
+            })
             .and_then(|l| l.split(['+', '=', '[']).next())
             .unwrap_or("");
         if is_profile_option(option) && line.contains(":NAME:_default'") {

@@ -1,11 +1,14 @@
 //! `aws-mfa env`: statements that set the credentials in the calling shell.
 
-use crate::cli::{CredentialOpts, EnvFormat};
+use super::Run;
+use crate::cli::Env;
 use crate::error::Result;
 use crate::render;
 
-pub fn run(opts: &CredentialOpts, format: EnvFormat) -> Result<()> {
-    let handover = super::handover(opts)?;
-    let set = render::variables(&handover);
-    super::to_stdout(|w| render::write_env(w, format, &set, render::UNSET))
+impl Run for Env {
+    fn run(&self) -> Result<()> {
+        let handover = super::handover(&self.opts)?;
+        let set = render::variables(&handover);
+        super::to_stdout(|w| render::write_env(w, self.format, &set, render::UNSET))
+    }
 }

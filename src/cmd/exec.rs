@@ -7,11 +7,18 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 
-use crate::cli::CredentialOpts;
+use super::Run;
+use crate::cli::Exec;
 use crate::error::{Error, Result};
 use crate::render;
 
-pub fn run(opts: &CredentialOpts, command: &[OsString]) -> Result<()> {
+impl Run for Exec {
+    fn run(&self) -> Result<()> {
+        run(&self.opts, &self.command)
+    }
+}
+
+fn run(opts: &crate::cli::CredentialOpts, command: &[OsString]) -> Result<()> {
     let Some((program, args)) = command.split_first() else {
         return Err(Error::new("no command to run; give one after --"));
     };

@@ -1,10 +1,11 @@
-//! `aws-mfa init SHELL`: print the shell integration (DESIGN.md §7).
+//! `aws-mfa init SHELL`: print the shell integration (docs/design.md §7).
 //!
 //! The scripts are real files under `shell/` (linted as such) embedded at build time.
 
 use std::io::Write;
 
-use crate::cli::InitShell;
+use super::Run;
+use crate::cli::{Init, InitShell};
 use crate::error::Result;
 
 const BASH: &str = include_str!("../../shell/aws-mfa.bash");
@@ -12,8 +13,10 @@ const ZSH: &str = include_str!("../../shell/aws-mfa.zsh");
 const FISH: &str = include_str!("../../shell/aws-mfa.fish");
 const POWERSHELL: &str = include_str!("../../shell/aws-mfa.ps1");
 
-pub fn run(shell: InitShell) -> Result<()> {
-    super::to_stdout(|w| w.write_all(script(shell).as_bytes()))
+impl Run for Init {
+    fn run(&self) -> Result<()> {
+        super::to_stdout(|w| w.write_all(script(self.shell).as_bytes()))
+    }
 }
 
 /// The integration script for `shell`, byte for byte as in `shell/`.
@@ -37,7 +40,7 @@ mod tests {
         InitShell::Powershell,
     ];
 
-    /// What `use` sets and `off` removes (DESIGN.md §5).
+    /// What `use` sets and `off` removes (docs/design.md §5).
     const VARIABLES: [&str; 7] = [
         "AWS_ACCESS_KEY_ID",
         "AWS_SECRET_ACCESS_KEY",

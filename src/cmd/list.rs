@@ -4,12 +4,14 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::cache::{Cache, EntryId};
-use crate::cli::{CredentialOpts, FileOpts};
+use super::Run;
+use crate::cache::EntryId;
+use crate::cli::{CredentialOpts, List};
 use crate::credentials::now;
 use crate::error::Result;
+use crate::plan::{self, Plan, Purpose};
 use crate::profile;
-use crate::provider;
+use crate::settings;
 use crate::text;
 
 #[derive(Debug, Serialize)]
@@ -26,9 +28,22 @@ struct Row {
     error: Option<String>,
 }
 
-pub fn run(files: &FileOpts, json: bool, names: bool) -> Result<()> {
-    let parsed = provider::read_files(files)?;
+impl Run for List {
+    fn run(&self) -> Result<()> {
+        run(self)
+    }
+}
+
+fn run(list: &List) -> Result<()> {
+    let flags = CredentialOpts {
+        files: list.files.clone(),
+        ..Default::default()
+    };
+    // The settings exec would use, the variables included; each row takes its own profile.
+    let settings = super::settings(&flags)?;
+    let parsed = std::rc::Rc::new(plan::read_files(&settings)?);
     let profiles = parsed.profile_names();
+    let (json, names) = (list.json, list.names);
     if names {
         // For completions: a name with control or bidi characters is not offered, since
         // it would reach the terminal raw on the command line.
@@ -39,26 +54,26 @@ pub fn run(files: &FileOpts, json: bool, names: bool) -> Result<()> {
                 .try_for_each(|p| writeln!(w, "{p}"))
         });
     }
-    let cache = Cache::locate()?;
-    let env = |name: &str| std::env::var(name).ok();
     let rows: Vec<Row> = profiles
         .into_iter()
         .map(|name| {
-            let opts = CredentialOpts {
-                profile: Some(name.clone()),
-                files: files.clone(),
-                ..Default::default()
-            };
-            match profile::resolve(&parsed, &opts, &env) {
+            let settings = settings.for_profile(&name);
+            let plan =
+                profile::resolve(&parsed, &settings, &settings::process_env).and_then(|profile| {
+                    Plan::with_files(&settings, Purpose::Offline, parsed.clone(), profile)
+                });
+            match plan {
                 Ok(plan) => {
-                    let device = provider::known_device(&plan, &cache);
-                    let cached = device
-                        .as_deref()
-                        .and_then(|d| cache.load(&EntryId::handed_over(&plan, d)));
+                    let device = plan.device.known().map(str::to_string);
+                    let cached = device.as_deref().and_then(|d| {
+                        plan.cache
+                            .load(&EntryId::handed_over(&plan.profile, d))
+                            .map(|c| c.credentials)
+                    });
                     Row {
                         device,
-                        role: plan.role.as_ref().map(|r| r.arn.clone()),
-                        source: Some(plan.key_section.clone()),
+                        role: plan.profile.role.as_ref().map(|r| r.arn.clone()),
+                        source: Some(plan.profile.key_section.clone()),
                         expiration: cached.as_ref().map(|c| c.expiration_rfc3339()),
                         seconds_left: cached.map(|c| c.expiration - now()),
                         error: None,
@@ -100,7 +115,7 @@ fn write_table(w: &mut impl Write, rows: &[Row]) -> io::Result<()> {
                 dash(&r.device),
                 dash(&r.role),
                 dash(&r.source),
-                r.seconds_left.map_or_else(|| "-".into(), time_left),
+                r.seconds_left.map_or_else(|| "-".into(), text::time_left),
             ]
         })
         .collect();
@@ -123,18 +138,6 @@ fn write_table(w: &mut impl Write, rows: &[Row]) -> io::Result<()> {
         writeln!(w, "{line}")?;
     }
     Ok(())
-}
-
-/// `2h 5m`, `42m`, `expired`.
-fn time_left(seconds: i64) -> String {
-    if seconds <= 0 {
-        return "expired".into();
-    }
-    let minutes = seconds / 60;
-    match (minutes / 60, minutes % 60) {
-        (0, m) => format!("{m}m"),
-        (h, m) => format!("{h}h {m}m"),
-    }
 }
 
 #[cfg(test)]
@@ -168,16 +171,8 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "PROFILE  MFA DEVICE                           ROLE                                  SOURCE  CACHED\n\
-             admin    arn:aws:iam::123456789012:mfa/alice  arn:aws:iam::123456789012:role/Admin  dev     3h 5m\n\
+             admin    arn:aws:iam::123456789012:mfa/alice  arn:aws:iam::123456789012:role/Admin  dev     3h05m\n\
              default  -                                    -                                     -       -\n"
         );
-    }
-
-    #[test]
-    fn time_left_reads_as_hours_and_minutes() {
-        assert_eq!(time_left(-5), "expired");
-        assert_eq!(time_left(59), "0m");
-        assert_eq!(time_left(42 * 60), "42m");
-        assert_eq!(time_left(12 * 3600), "12h 0m");
     }
 }

@@ -1,4 +1,4 @@
-//! One file per command; each turns its options into output or a process.
+//! One file per command; each is a unit that runs from its parsed options (zoxide's `Run`).
 
 pub mod classic;
 pub mod clear;
@@ -8,21 +8,57 @@ pub mod env;
 pub mod exec;
 pub mod init;
 pub mod list;
+pub mod not_integrated;
 
 use std::io::{self, Write};
 
-use crate::cli::CredentialOpts;
+use crate::cli::{Cli, Command, CredentialOpts};
 use crate::error::{Error, Result};
+use crate::plan::{Plan, Purpose};
 use crate::provider::{self, Handover};
+use crate::settings::{self, Settings};
 use crate::write_profile;
+
+pub trait Run {
+    fn run(&self) -> Result<()>;
+}
+
+impl Run for Cli {
+    fn run(&self) -> Result<()> {
+        match &self.command {
+            None => classic::Classic(&self.classic).run(),
+            Some(command) => command.run(),
+        }
+    }
+}
+
+impl Run for Command {
+    fn run(&self) -> Result<()> {
+        match self {
+            Command::Exec(cmd) => cmd.run(),
+            Command::Env(cmd) => cmd.run(),
+            Command::CredentialProcess(cmd) => cmd.run(),
+            Command::List(cmd) => cmd.run(),
+            Command::Clear(cmd) => cmd.run(),
+            Command::Init(cmd) => cmd.run(),
+            Command::Completions(cmd) => cmd.run(),
+            Command::Use(_) => not_integrated::run("use"),
+            Command::Off(_) => not_integrated::run("off"),
+        }
+    }
+}
+
+/// The settings of a command's flags and the process environment.
+pub(crate) fn settings(flags: &CredentialOpts) -> Result<Settings> {
+    Settings::new(flags, &settings::process_env)
+}
 
 /// Credentials for exec, env and credential-process, also written where
 /// `--write-profile`/`--write-boto` ask.
-pub(crate) fn handover(opts: &CredentialOpts) -> Result<Handover> {
-    let (_, plan) = provider::plan(opts)?;
-    write_profile::check_requested(opts, &plan)?;
-    let handover = provider::obtain(&plan, opts)?;
-    write_profile::write_requested(opts, &plan, &handover)?;
+pub(crate) fn handover(flags: &CredentialOpts) -> Result<Handover> {
+    let plan = Plan::new(&settings(flags)?, Purpose::Handover)?;
+    let handover = provider::obtain(&plan)?;
+    write_profile::write_planned(&plan, &handover)?;
     Ok(handover)
 }
 

@@ -17,6 +17,7 @@ use proptest::test_runner::Config;
 use std::ops::RangeInclusive;
 
 use super::*;
+use crate::cli::CredentialOpts;
 
 /// Every generated long-term secret starts with this, so a leak is easy to spot anywhere.
 const SECRET: &str = "S3CR3T";
@@ -398,6 +399,7 @@ fn files_of(case: &Case) -> Files {
         credentials: Ini::parse(&case.credentials),
         config_path: "~/.aws/config".into(),
         credentials_path: "~/.aws/credentials".into(),
+        any_exists: true,
     }
 }
 
@@ -410,7 +412,7 @@ fn run(case: &Case) -> (Files, Result<ResolvedProfile>) {
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.clone())
     };
-    let result = resolve(&files, &case.opts, &env);
+    let result = resolve_opts(&files, &case.opts, &env);
     (files, result)
 }
 

@@ -2,6 +2,7 @@
 #![allow(clippy::type_complexity)] // case tables read best as tuples
 
 use super::*;
+use crate::cli::CredentialOpts;
 
 const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 const KEYS: &str = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
@@ -12,6 +13,7 @@ fn files(config: &str, credentials: &str) -> Files {
         credentials: Ini::parse(credentials),
         config_path: "~/.aws/config".into(),
         credentials_path: "~/.aws/credentials".into(),
+        any_exists: true,
     }
 }
 
@@ -31,7 +33,7 @@ fn resolve_with(f: &Files, o: &CredentialOpts, env: &[(&str, &str)]) -> Result<R
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    resolve(f, o, &move |name| {
+    resolve_opts(f, o, &move |name| {
         env.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
     })
 }
@@ -349,7 +351,9 @@ fn which_endpoint() {
 #[test]
 fn unknown_profiles_and_broken_chains_are_named() {
     let f = layout();
-    let err = resolve(&f, &opts("nope"), &no_env).unwrap_err().to_string();
+    let err = resolve_opts(&f, &opts("nope"), &no_env)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("profile 'nope'"), "{err}");
     assert!(
         err.contains("profiles that exist: admin, classic, classic-long-term, deep, default, dev"),
@@ -361,14 +365,20 @@ fn unknown_profiles_and_broken_chains_are_named() {
          [profile r1]\nrole_arn = arn:aws:iam::1:role/R1\nsource_profile = r2\n[profile r2]\nrole_arn = arn:aws:iam::1:role/R2\nsource_profile = k\n",
         &format!("[k]\n{KEYS}"),
     );
-    let err = resolve(&f, &opts("a"), &no_env).unwrap_err().to_string();
+    let err = resolve_opts(&f, &opts("a"), &no_env)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("loops: a -> b -> a"), "{err}");
-    let err = resolve(&f, &opts("c"), &no_env).unwrap_err().to_string();
+    let err = resolve_opts(&f, &opts("c"), &no_env)
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("source_profile 'gone', which does not exist"),
         "{err}"
     );
-    let err = resolve(&f, &opts("r1"), &no_env).unwrap_err().to_string();
+    let err = resolve_opts(&f, &opts("r1"), &no_env)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("role profile 'r2'"), "{err}");
 }
 
@@ -378,7 +388,7 @@ fn the_default_profile_lives_in_default_sections() {
         &format!("[default]\nmfa_serial = {DEVICE}\nregion = eu-west-3\n"),
         &format!("[default]\n{KEYS}"),
     );
-    let plan = resolve(&f, &CredentialOpts::default(), &no_env).unwrap();
+    let plan = resolve_opts(&f, &CredentialOpts::default(), &no_env).unwrap();
     assert_eq!(plan.profile, "default");
     assert_eq!(plan.key_section, "default");
     assert_eq!(plan.device.as_deref(), Some(DEVICE));

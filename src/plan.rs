@@ -1,0 +1,285 @@
+//! Settings → a complete plan: the files, the resolved profile, where the MFA device and
+//! the code come from, the cache policy and what will be written (docs/design.md §2, §3).
+//!
+//! Every command makes its plan first and then works from the plan alone. All that can be
+//! checked without STS is checked while the plan is made, before any code is asked for.
+
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::Duration;
+
+use crate::cache::Cache;
+use crate::error::{Error, Result};
+use crate::ini::Ini;
+use crate::log::debug;
+use crate::mfa::{self, MfaSource};
+use crate::profile::{self, Files, ResolvedProfile};
+use crate::settings::{self, Settings};
+use crate::write_profile;
+
+/// What a command does with its plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// exec, env, credential-process: obtain and hand over (and write what is asked).
+    Handover,
+    /// No command: write the short-term section, unless it is still valid.
+    Classic,
+    /// list, clear: read the files and the cache, never obtain anything.
+    Offline,
+}
+
+pub struct Plan {
+    #[allow(dead_code)] // read by the write guard next
+    pub files: Rc<Files>,
+    pub profile: ResolvedProfile,
+    pub cache: Cache,
+    pub device: DeviceSource,
+    pub code: MfaSource,
+    pub policy: CachePolicy,
+    pub writes: Writes,
+    /// Classic: the expiration of the short-term section when it is still valid (nothing to do).
+    pub still_valid: Option<i64>,
+}
+
+/// Where the MFA device comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeviceSource {
+    /// A flag, a variable or the profile names it.
+    Configured(String),
+    /// IAM named it before, for this long-term key.
+    Remembered(String),
+    /// Nobody knows it yet: IAM is asked (GetCallerIdentity, ListMFADevices).
+    AskIam,
+}
+
+impl DeviceSource {
+    pub fn known(&self) -> Option<&str> {
+        match self {
+            DeviceSource::Configured(d) | DeviceSource::Remembered(d) => Some(d),
+            DeviceSource::AskIam => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CachePolicy {
+    /// `--refresh`: cached credentials are not served.
+    pub refresh: bool,
+    /// Cached credentials with less than this many seconds left are renewed.
+    pub min_remaining: u64,
+    /// How long to wait for another aws-mfa's lock; None: as long as it takes.
+    pub lock_patience: Option<Duration>,
+}
+
+/// A section of a file to be written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub path: PathBuf,
+    pub section: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Writes {
+    /// `--write-profile` (or the classic run): a section of the credentials file.
+    pub profile: Option<Target>,
+    /// `--write-boto`: `[Credentials]` of `~/.boto`.
+    pub boto: Option<PathBuf>,
+}
+
+/// How long `--no-prompt` waits for another aws-mfa's lock: a prompt hook must not freeze
+/// while another terminal waits at an MFA prompt.
+pub const NO_PROMPT_LOCK_PATIENCE: Duration = Duration::from_secs(1);
+
+impl Plan {
+    pub fn new(settings: &Settings, purpose: Purpose) -> Result<Plan> {
+        let offline = purpose == Purpose::Offline;
+        // A malformed code is refused before anything else, cache or network.
+        if !offline {
+            mfa::check_given(settings.token_code.as_ref().map(|c| c.value.as_str()))?;
+        }
+        let files = Rc::new(read_files(settings)?);
+        let profile = profile::resolve(&files, settings, &settings::process_env)?;
+        Self::with_files(settings, purpose, files, profile)
+    }
+
+    /// The plan of a profile resolved from files read already (`list` reads them once).
+    pub fn with_files(
+        settings: &Settings,
+        purpose: Purpose,
+        files: Rc<Files>,
+        profile: ResolvedProfile,
+    ) -> Result<Plan> {
+        let cache = Cache::locate()?;
+        let device = match &profile.device {
+            Some(device) => DeviceSource::Configured(device.clone()),
+            None => match cache.remembered_device(&profile.access_key_id) {
+                Some(device) => DeviceSource::Remembered(device),
+                None => DeviceSource::AskIam,
+            },
+        };
+        let code = match purpose {
+            Purpose::Offline => MfaSource::Refuse,
+            _ => MfaSource::choose(
+                settings.token_code.as_ref().map(|c| c.value.as_str()),
+                profile.mfa_process.as_deref(),
+                settings.no_prompt,
+            )?,
+        };
+        let policy = CachePolicy {
+            refresh: settings.refresh,
+            min_remaining: settings.min_remaining,
+            lock_patience: settings.no_prompt.then_some(NO_PROMPT_LOCK_PATIENCE),
+        };
+        let writes = match purpose {
+            Purpose::Offline => Writes::default(),
+            Purpose::Classic => Writes {
+                profile: Some(write_profile::target(settings, &profile)?),
+                boto: write_profile::boto_target(settings)?,
+            },
+            Purpose::Handover => Writes {
+                profile: match settings.write_profile {
+                    Some(_) => Some(write_profile::target(settings, &profile)?),
+                    None => None,
+                },
+                boto: write_profile::boto_target(settings)?,
+            },
+        };
+        let still_valid = match (&writes.profile, purpose) {
+            (Some(target), Purpose::Classic) if !policy.refresh => write_profile::valid_until(
+                &files.credentials,
+                &target.section,
+                &profile,
+                device.known(),
+                policy.min_remaining,
+            ),
+            _ => None,
+        };
+        let plan = Plan {
+            files,
+            profile,
+            cache,
+            device,
+            code,
+            policy,
+            writes,
+            still_valid,
+        };
+        plan.describe();
+        // Every file to be written is checked before a code is asked for.
+        if plan.still_valid.is_none() {
+            write_profile::check_writes(&plan)?;
+        }
+        Ok(plan)
+    }
+
+    /// `-v`: what was resolved, and where each value came from.
+    fn describe(&self) {
+        let p = &self.profile;
+        let from = |origin: &Option<crate::settings::Origin>| {
+            origin
+                .as_ref()
+                .map_or_else(String::new, |o| format!(" (from {o})"))
+        };
+        debug!("profile '{}' (from {})", p.profile, p.origins.profile);
+        debug!(
+            "long-term keys from [{}] (access key {})",
+            p.key_section, p.access_key_id
+        );
+        match &self.device {
+            DeviceSource::Configured(d) => debug!("MFA device {d}{}", from(&p.origins.device)),
+            DeviceSource::Remembered(d) => debug!(
+                "MFA device {d}, remembered from an earlier IAM lookup for this key (`aws-mfa clear --all` forgets it)"
+            ),
+            DeviceSource::AskIam => debug!("MFA device not configured: IAM will be asked"),
+        }
+        match &p.role {
+            Some(role) => debug!(
+                "role {}{}, {} s{}",
+                role.arn,
+                from(&p.origins.role),
+                role.duration,
+                from(&p.origins.duration)
+            ),
+            None => debug!(
+                "MFA session of {} s{}",
+                p.session_duration,
+                from(&p.origins.duration)
+            ),
+        }
+        debug!(
+            "region {}{}, STS endpoint {}",
+            p.region.as_deref().unwrap_or("(none)"),
+            from(&p.origins.region),
+            p.endpoint_url.as_deref().unwrap_or("(regional)")
+        );
+    }
+}
+
+/// Reads the two AWS files the settings name.
+pub fn read_files(settings: &Settings) -> Result<Files> {
+    let config_path = &settings.config_file.value;
+    let credentials_path = &settings.credentials_file.value;
+    debug!(
+        "reading {} (from {}) and {} (from {})",
+        config_path.display(),
+        settings.config_file.origin,
+        credentials_path.display(),
+        settings.credentials_file.origin
+    );
+    let (config, config_exists) = read_ini(config_path)?;
+    let (credentials, credentials_exists) = read_ini(credentials_path)?;
+    Ok(Files {
+        config,
+        credentials,
+        config_path: config_path.display().to_string(),
+        credentials_path: credentials_path.display().to_string(),
+        any_exists: config_exists || credentials_exists,
+    })
+}
+
+/// A missing file is an empty one, and so is one that is no regular file (`/dev/null`, a
+/// FIFO, a directory), as for botocore; an unreadable one is an error. Also says whether
+/// something is there.
+fn read_ini(path: &Path) -> Result<(Ini, bool)> {
+    match read_regular(path) {
+        Ok(Some(bytes)) => Ok((
+            Ini::from_text(
+                String::from_utf8(bytes)
+                    .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+            ),
+            true,
+        )),
+        Ok(None) => {
+            debug!("{} is not a regular file: read as empty", path.display());
+            Ok((Ini::default(), true))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((Ini::default(), false)),
+        Err(e) => Err(Error::new(format!(
+            "cannot read {}: {e}; check its permissions",
+            path.display()
+        ))),
+    }
+}
+
+/// The bytes of a regular file; None for anything else, never blocking on a FIFO.
+fn read_regular(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let opened = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path);
+    let mut file = match opened {
+        Ok(file) => file,
+        // A socket, or a loop of links: botocore's isfile() is false for both.
+        Err(e) if matches!(e.raw_os_error(), Some(libc::ENXIO | libc::ELOOP)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.read_to_end(&mut bytes)?;
+    Ok(Some(bytes))
+}
