@@ -1,4 +1,4 @@
-//! The private credentials cache (DESIGN.md §4): one 0600 JSON file per credential set
+//! The private credentials cache (docs/design.md §4): one 0600 JSON file per credential set
 //! in a 0700 directory, written atomically, with a lock file per entry.
 
 use std::cell::RefCell;

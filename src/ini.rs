@@ -1,5 +1,5 @@
 //! Read-only parser for the AWS config and credentials files, as botocore (the aws CLI)
-//! reads them: Python's `configparser.RawConfigParser` (DESIGN.md §8).
+//! reads them: Python's `configparser.RawConfigParser` (docs/design.md §8).
 //!
 //! One line scanner, [`Scanner`], judges every line for the reader and for the editor
 //! (`crate::ini_edit`), so the two never disagree. Its rules are configparser's:

@@ -1,5 +1,5 @@
 //! Format-preserving edits of one section of an AWS credentials file or `~/.boto`
-//! (DESIGN.md §8).
+//! (docs/design.md §8).
 //!
 //! Every byte outside the edited section is kept: comments, blank lines, order, key case,
 //! line endings, other sections and a missing final newline. Lines are judged by

@@ -1,4 +1,4 @@
-//! Variables → text for each shell and format (DESIGN.md §2 `env`, §5). Quoting lives here:
+//! Variables → text for each shell and format (docs/design.md §2 `env`, §5). Quoting lives here:
 //! every value is quoted so that nothing in it can run, whatever it holds.
 
 use std::io::{self, Write};

@@ -1,4 +1,4 @@
-//! Text from files and from STS on its way to a terminal (DESIGN.md §9): control and bidi
+//! Text from files and from STS on its way to a terminal (docs/design.md §9): control and bidi
 //! characters are shown as escapes, never sent raw.
 
 use std::borrow::Cow;

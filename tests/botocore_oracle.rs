@@ -1,4 +1,4 @@
-//! botocore (the aws CLI) as the oracle of how a credentials file reads (DESIGN.md §8).
+//! botocore (the aws CLI) as the oracle of how a credentials file reads (docs/design.md §8).
 //!
 //! `tests/botocore_parse.py`, one python3 process for the whole test binary, answers what
 //! botocore makes of a file. A missing python3 or botocore fails the tests, naming it.
@@ -568,7 +568,7 @@ fn entries() -> impl Strategy<Value = Vec<(&'static str, String)>> {
         .prop_map(|(keys, values)| keys.into_iter().zip(values).collect())
 }
 
-/// A name `set_section` must refuse to write, by the rules of DESIGN.md §8 and §9.
+/// A name `set_section` must refuse to write, by the rules of docs/design.md §8 and §9.
 fn unwritable(name: &str) -> bool {
     name.is_empty()
         || name.chars().any(text::is_unsafe_char)

@@ -1,4 +1,4 @@
-//! MFA device discovery (DESIGN.md §3.2) against moto's IAM: a user with no device
+//! MFA device discovery (docs/design.md §3.2) against moto's IAM: a user with no device
 //! configured gets the one IAM lists for them; several are listed; the answer is
 //! remembered so that a cache hit needs no network.
 

@@ -1,4 +1,4 @@
-//! The file-based workflow (DESIGN.md §2 no-command form, §8): each older tool's file
+//! The file-based workflow (docs/design.md §2 no-command form, §8): each older tool's file
 //! layout works unchanged, the written sections are used by the real `aws` CLI, a valid
 //! section is left alone, and a section holding long-term keys is never overwritten.
 

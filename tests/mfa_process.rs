@@ -1,4 +1,4 @@
-//! `mfa_process` is bounded (DESIGN.md §6): a timeout (`AWS_MFA_PROCESS_TIMEOUT`, 60 s by
+//! `mfa_process` is bounded (docs/design.md §6): a timeout (`AWS_MFA_PROCESS_TIMEOUT`, 60 s by
 //! default) after which its whole process group is ended, its first line only (at most
 //! 4 KiB), read without waiting for EOF. Each test runs a hostile `mfa_process` under the
 //! Sandbox. See `tests/common/mod.rs` for the harness.

@@ -1,4 +1,4 @@
-//! The shell integration (DESIGN.md §7) run in real shells: `aws-mfa use`/`off`, the
+//! The shell integration (docs/design.md §7) run in real shells: `aws-mfa use`/`off`, the
 //! pass-through, the prompt helper, the auto-renew hook and the include guard, in bash
 //! (under `-euo pipefail`), zsh and fish; the PowerShell script is checked as text (pwsh
 //! is not installed here). See `tests/common/mod.rs` for the harness.
@@ -15,7 +15,7 @@ use std::process::Command;
 
 use common::*;
 
-/// What `aws-mfa use` sets and `aws-mfa off` unsets (DESIGN.md §5).
+/// What `aws-mfa use` sets and `aws-mfa off` unsets (docs/design.md §5).
 const VARIABLES: [&str; 7] = [
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",

@@ -1,4 +1,4 @@
-//! Property tests of the resolver (DESIGN.md §3): random config and credentials files, options
+//! Property tests of the resolver (docs/design.md §3): random config and credentials files, options
 //! and environment in, checks on whatever `resolve` answers.
 //!
 //! These stand in for `cargo fuzz`, which needs a nightly toolchain that could not be installed

@@ -1,4 +1,4 @@
-//! The resolution rules of DESIGN.md §3 as tables of cases: files and options in, plan out.
+//! The resolution rules of docs/design.md §3 as tables of cases: files and options in, plan out.
 #![allow(clippy::type_complexity)] // case tables read best as tuples
 
 use super::*;
