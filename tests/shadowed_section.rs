@@ -449,6 +449,60 @@ const CASES: &[Case] = &[
     },
 ];
 
+/// Panics when the aws CLI's behaviour is not the case's; returns what aws-mfa got wrong.
+fn check_case(case: &Case) -> Option<String> {
+    let sb = Sandbox::new();
+    sb.write_config(&format!("{DEV}\n{}", case.config));
+    sb.append_credentials(&format!("{}{}", hand_placed("admin"), case.in_section));
+    let (r, signed) = aws_identity(&sb, "admin");
+    let used = signed_with(&signed, HAND_TOKEN);
+    assert_eq!(
+        used,
+        case.used,
+        "premise of {:?}: the aws CLI {} the keys in [admin]; requests {signed:?}\n{}",
+        case.what,
+        if used { "used" } else { "ignored" },
+        r.dump()
+    );
+
+    let before = std::fs::read_to_string(&sb.credentials).unwrap();
+    let asked = sb.proxy.total();
+    let r = run(&mut sb.cmd([
+        "exec",
+        "-p",
+        "dev",
+        "--token-code",
+        CODE,
+        "--write-profile=admin",
+        "--",
+        "true",
+    ]));
+    let refused = r.code() == Some(1) && r.stderr.contains("would be ignored by the aws CLI");
+    if refused == case.used {
+        return Some(format!(
+            "{:?}: aws-mfa {}\n{}",
+            case.what,
+            if refused { "refused" } else { "did not refuse" },
+            r.dump()
+        ));
+    }
+    if refused {
+        assert_eq!(sb.proxy.total(), asked, "{}", sb.proxy.summary());
+        assert_eq!(std::fs::read_to_string(&sb.credentials).unwrap(), before);
+    } else {
+        r.assert_success();
+        let token = written(&sb.credentials, "admin", "aws_session_token");
+        let (r, signed) = aws_identity(&sb, "admin");
+        assert!(
+            signed_with(&signed, &token),
+            "{:?}: the aws CLI did not use the written session: {signed:?}\n{}",
+            case.what,
+            r.dump()
+        );
+    }
+    None
+}
+
 /// The fixture's dev profile, without its admin and readonly profiles.
 const DEV: &str =
     "[profile dev]\nmfa_serial = arn:aws:iam::123456789012:mfa/alice\nregion = eu-west-1\n";
@@ -458,58 +512,16 @@ const DEV: &str =
 /// writes, the aws CLI uses what it wrote.
 #[test]
 fn aws_mfa_refuses_exactly_the_sections_the_aws_cli_ignores() {
-    let mut wrong = Vec::new();
-    for case in CASES {
-        let sb = Sandbox::new();
-        sb.write_config(&format!("{DEV}\n{}", case.config));
-        sb.append_credentials(&format!("{}{}", hand_placed("admin"), case.in_section));
-        let (r, signed) = aws_identity(&sb, "admin");
-        let used = signed_with(&signed, HAND_TOKEN);
-        assert_eq!(
-            used,
-            case.used,
-            "premise of {:?}: the aws CLI {} the keys in [admin]; requests {signed:?}\n{}",
-            case.what,
-            if used { "used" } else { "ignored" },
-            r.dump()
-        );
-
-        let before = std::fs::read_to_string(&sb.credentials).unwrap();
-        let asked = sb.proxy.total();
-        let r = run(&mut sb.cmd([
-            "exec",
-            "-p",
-            "dev",
-            "--token-code",
-            CODE,
-            "--write-profile=admin",
-            "--",
-            "true",
-        ]));
-        let refused = r.code() == Some(1) && r.stderr.contains("would be ignored by the aws CLI");
-        if refused == case.used {
-            wrong.push(format!(
-                "{:?}: aws-mfa {}\n{}",
-                case.what,
-                if refused { "refused" } else { "did not refuse" },
-                r.dump()
-            ));
-            continue;
-        }
-        if refused {
-            assert_eq!(sb.proxy.total(), asked, "{}", sb.proxy.summary());
-            assert_eq!(std::fs::read_to_string(&sb.credentials).unwrap(), before);
-        } else {
-            r.assert_success();
-            let token = written(&sb.credentials, "admin", "aws_session_token");
-            let (r, signed) = aws_identity(&sb, "admin");
-            assert!(
-                signed_with(&signed, &token),
-                "{:?}: the aws CLI did not use the written session: {signed:?}\n{}",
-                case.what,
-                r.dump()
-            );
-        }
-    }
+    // Three at a time: each case waits mostly on the aws CLI's start.
+    let wrong: Vec<String> = std::thread::scope(|scope| {
+        let workers: Vec<_> = CASES
+            .chunks(CASES.len().div_ceil(3))
+            .map(|cases| scope.spawn(|| cases.iter().filter_map(check_case).collect::<Vec<_>>()))
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
 }
