@@ -14,6 +14,8 @@ use crate::write_profile;
 pub fn run(opts: &CredentialOpts) -> Result<()> {
     let (files, plan) = provider::plan(opts)?;
     let section = write_profile::target_section(opts, &plan)?;
+    // Before "still valid": a section the aws CLI ignores is of no use, however fresh.
+    write_profile::check_not_shadowed(&files, opts, &plan, &section)?;
     let path = provider::credentials_path(&opts.files)?;
     if !opts.refresh {
         let device = provider::known_device(&plan, &Cache::locate()?);

@@ -19,8 +19,8 @@ use crate::write_profile;
 /// Credentials for exec, env and credential-process, also written where
 /// `--write-profile`/`--write-boto` ask.
 pub(crate) fn handover(opts: &CredentialOpts) -> Result<Handover> {
-    let (_, plan) = provider::plan(opts)?;
-    write_profile::check_requested(opts, &plan)?;
+    let (files, plan) = provider::plan(opts)?;
+    write_profile::check_requested(opts, &files, &plan)?;
     let handover = provider::obtain(&plan, opts)?;
     write_profile::write_requested(opts, &plan, &handover)?;
     Ok(handover)
