@@ -5,7 +5,6 @@
 //! checked without STS is checked while the plan is made, before any code is asked for.
 
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::time::Duration;
 
 use crate::cache::Cache;
@@ -29,8 +28,6 @@ pub enum Purpose {
 }
 
 pub struct Plan {
-    #[allow(dead_code)] // read by the write guard next
-    pub files: Rc<Files>,
     pub profile: ResolvedProfile,
     pub cache: Cache,
     pub device: DeviceSource,
@@ -71,11 +68,15 @@ pub struct CachePolicy {
     pub lock_patience: Option<Duration>,
 }
 
-/// A section of a file to be written.
+/// A section of the credentials file to be written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub path: PathBuf,
     pub section: String,
+    /// Named by `--write-profile=NAME` (rather than the short-term section of the profile).
+    pub named: bool,
+    /// The long-term section of the profile, which the target never is.
+    pub long_term: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -97,16 +98,16 @@ impl Plan {
         if !offline {
             mfa::check_given(settings.token_code.as_ref().map(|c| c.value.as_str()))?;
         }
-        let files = Rc::new(read_files(settings)?);
+        let files = read_files(settings)?;
         let profile = profile::resolve(&files, settings, &settings::process_env)?;
-        Self::with_files(settings, purpose, files, profile)
+        Self::with_files(settings, purpose, &files, profile)
     }
 
     /// The plan of a profile resolved from files read already (`list` reads them once).
     pub fn with_files(
         settings: &Settings,
         purpose: Purpose,
-        files: Rc<Files>,
+        files: &Files,
         profile: ResolvedProfile,
     ) -> Result<Plan> {
         let cache = Cache::locate()?;
@@ -144,6 +145,10 @@ impl Plan {
                 boto: write_profile::boto_target(settings)?,
             },
         };
+        // Before "still valid": a section the aws CLI ignores is of no use, however fresh.
+        if let Some(target) = &writes.profile {
+            write_profile::check_not_shadowed(files, &profile, target)?;
+        }
         let still_valid = match (&writes.profile, purpose) {
             (Some(target), Purpose::Classic) if !policy.refresh => write_profile::valid_until(
                 &files.credentials,
@@ -155,7 +160,6 @@ impl Plan {
             _ => None,
         };
         let plan = Plan {
-            files,
             profile,
             cache,
             device,

@@ -61,7 +61,7 @@ pub struct Files {
 }
 
 impl Files {
-    fn config_section(&self, profile: &str) -> Option<&Section> {
+    pub(crate) fn config_section(&self, profile: &str) -> Option<&Section> {
         let named = format!("profile {profile}");
         self.config.section(&named).or_else(|| {
             // `[default]` is the one profile the config file names without the prefix.

@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 use crate::atomic;
 use crate::credentials::{fresh_until, parse_rfc3339};
 use crate::error::{Error, Result, bail};
-use crate::ini::{Ini, Section};
+use crate::ini::{self, Ini, Section};
 use crate::ini_edit;
 use crate::keys;
 use crate::log::{debug, warning};
 use crate::paths;
 use crate::plan::{Plan, Target};
-use crate::profile::{self, ResolvedProfile};
+use crate::profile::{self, Files, ResolvedProfile};
 use crate::provider::Handover;
 use crate::settings::Settings;
 
@@ -33,7 +33,9 @@ pub fn target(settings: &Settings, plan: &ResolvedProfile) -> Result<Target> {
     }
     Ok(Target {
         path: settings.credentials_file.value.clone(),
+        named: matches!(settings.write_profile, Some(Some(_))),
         section,
+        long_term,
     })
 }
 
@@ -117,6 +119,7 @@ fn parse_expiration(text: &str) -> Option<i64> {
 }
 
 /// Refuses, before any code is asked for, a write that would be refused afterwards.
+/// (Whether the aws CLI would use the section is [`check_not_shadowed`].)
 pub fn check_writes(plan: &Plan) -> Result<()> {
     if let Some(target) = &plan.writes.profile {
         check(&target.path, &target.section)?;
@@ -134,6 +137,147 @@ pub fn check(path: &Path, section: &str) -> Result<()> {
         .map_err(|why| unreplaceable(path, &why))?;
     let text = read_text(path)?;
     ini_edit::check_writable(&text, section).map_err(|e| refusal(e, path, section))
+}
+
+/// Refuses `[section]` of the credentials file when the aws CLI would not use keys there,
+/// naming a section it would use.
+pub fn check_not_shadowed(files: &Files, plan: &ResolvedProfile, target: &Target) -> Result<()> {
+    let section = &target.section;
+    let Some(shadow) = shadowing(files, section) else {
+        return Ok(());
+    };
+    bail!(
+        "[{section}] of {} would be ignored by the aws CLI, because {} in [{}] of {} makes it {} instead; write the credentials to another section, e.g. {}",
+        files.credentials_path,
+        shadow.key,
+        shadow.section,
+        shadow.path,
+        shadow.instead,
+        suggestion(files, plan, target)
+    )
+}
+
+/// A setting that makes the aws CLI answer for a profile before reading its keys in the
+/// credentials file, and where it is written.
+#[derive(Debug, PartialEq, Eq)]
+struct Shadow {
+    key: &'static str,
+    section: String,
+    path: String,
+    instead: &'static str,
+}
+
+/// Why the aws CLI would not use keys in `[section]` of the credentials file, if it would
+/// not. botocore's `create_credential_resolver` asks, in this order, the assume-role, the
+/// web-identity and the SSO providers before the shared-credentials-file one.
+fn shadowing(files: &Files, section: &str) -> Option<Shadow> {
+    let find = |key| Setting::find(files, section, key);
+    let sso = || find("sso_account_id").or_else(|| find("sso_role_name"));
+    let web_identity = find("web_identity_token_file");
+    if let Some(role) = find("role_arn")
+        && web_identity.is_none()
+    {
+        // A role whose source is the profile itself signs AssumeRole with these very keys,
+        // unless that source is read from SSO first (or botocore refuses the pair).
+        let own_source = find("source_profile").is_some_and(|s| s.value == section)
+            && find("credential_source").is_none()
+            && sso().is_none();
+        return (!own_source).then(|| role.shadow("assume that role"));
+    }
+    // An empty token file is no web identity: the provider passes the profile on.
+    if let Some(web_identity) = web_identity.filter(|s| !s.value.is_empty()) {
+        return Some(web_identity.shadow("assume its role with that web identity token"));
+    }
+    sso().map(|s| s.shadow("sign in through IAM Identity Center (SSO)"))
+}
+
+/// A key of a profile as the aws CLI reads it: the credentials file's section over the
+/// config's, as botocore merges them.
+struct Setting<'a> {
+    key: &'static str,
+    value: &'a str,
+    section: &'a Section,
+    ini: &'a Ini,
+    path: &'a str,
+}
+
+impl<'a> Setting<'a> {
+    fn find(files: &'a Files, profile: &str, key: &'static str) -> Option<Setting<'a>> {
+        let in_file = |section: Option<&'a Section>, ini: &'a Ini, path: &'a str| {
+            let section = section?;
+            // botocore tests these keys with `in`: an empty value counts as present.
+            let (_, value) = section.entries.iter().rev().find(|(k, _)| k == key)?;
+            Some(Setting {
+                key,
+                value,
+                section,
+                ini,
+                path,
+            })
+        };
+        in_file(
+            files.credentials.section(profile),
+            &files.credentials,
+            &files.credentials_path,
+        )
+        .or_else(|| {
+            in_file(
+                files.config_section(profile),
+                &files.config,
+                &files.config_path,
+            )
+        })
+    }
+
+    fn shadow(self, instead: &'static str) -> Shadow {
+        // A key the section inherits from `[DEFAULT]` is shown where it is written.
+        let own = self
+            .ini
+            .own_section(&self.section.name)
+            .is_some_and(|own| own.entries.iter().any(|(k, _)| k == self.key));
+        Shadow {
+            key: self.key,
+            section: if own {
+                self.section.name.clone()
+            } else {
+                ini::DEFAULT_SECTION.to_string()
+            },
+            path: self.path.to_string(),
+            instead,
+        }
+    }
+}
+
+/// A section to write instead, named as the refused one was (`--write-profile=NAME`, else
+/// `--short-term-suffix`): neither shadowed, nor the long-term keys' section, nor one that
+/// holds long-term keys.
+fn suggestion(files: &Files, plan: &ResolvedProfile, target: &Target) -> String {
+    let section = &target.section;
+    let usable = |name: &str| {
+        name != plan.key_section
+            && name != target.long_term
+            && shadowing(files, name).is_none()
+            && !files
+                .credentials
+                .section(name)
+                .is_some_and(ini_edit::holds_long_term_keys)
+    };
+    let mut suffixes = (1..).map(|n| match n {
+        1 => "mfa".to_string(),
+        n => format!("mfa-{n}"),
+    });
+    if target.named {
+        let name = suffixes
+            .map(|suffix| format!("{section}-{suffix}"))
+            .find(|name| usable(name))
+            .expect("the files have finitely many sections");
+        format!("--write-profile={}", shell_words::quote(&name))
+    } else {
+        let suffix = suffixes
+            .find(|suffix| usable(&profile::short_term_section(&plan.profile, Some(suffix))))
+            .expect("the files have finitely many sections");
+        format!("--short-term-suffix {suffix}")
+    }
 }
 
 /// Writes what the plan says, after credentials were obtained.
@@ -371,6 +515,127 @@ mod tests {
             Some(1_795_458_600)
         );
         assert_eq!(parse_expiration("2026-11-23T18:30:00+0x:00"), None);
+    }
+
+    fn files(config: &str, credentials: &str) -> Files {
+        Files {
+            config: Ini::parse(config),
+            credentials: Ini::parse(credentials),
+            config_path: "config".into(),
+            credentials_path: "credentials".into(),
+            any_exists: true,
+        }
+    }
+
+    /// The key and the `[section] of file` that keep the aws CLI from using `[admin]`'s keys.
+    fn shadow(config: &str, credentials: &str) -> Option<(&'static str, String)> {
+        shadowing(&files(config, credentials), "admin")
+            .map(|s| (s.key, format!("[{}] of {}", s.section, s.path)))
+    }
+
+    #[test]
+    fn the_settings_botocore_reads_before_the_credentials_file_shadow_a_section() {
+        let role = "role_arn = arn:aws:iam::1:role/A\n";
+        let config = |body: &str| format!("[profile admin]\n{body}");
+        let in_config = |key| Some((key, "[profile admin] of config".to_string()));
+        assert_eq!(shadow("", "[admin]\naws_access_key_id = A\n"), None);
+        assert_eq!(shadow(&config("region = x\n"), ""), None);
+        assert_eq!(shadow(&config(role), ""), in_config("role_arn"));
+        assert_eq!(shadow(&config("ROLE_ARN =\n"), ""), in_config("role_arn"));
+        // The credentials file's keys count too, over the config's.
+        assert_eq!(
+            shadow("", &format!("[admin]\n{role}")),
+            Some(("role_arn", "[admin] of credentials".to_string()))
+        );
+        assert_eq!(
+            shadow(&format!("[DEFAULT]\n{role}[profile admin]\n"), ""),
+            Some(("role_arn", "[DEFAULT] of config".to_string()))
+        );
+        // `[admin]` of the config is no profile.
+        assert_eq!(shadow(&format!("[admin]\n{role}"), ""), None);
+        // Its own source: the keys sign AssumeRole, unless SSO or credential_source comes first.
+        let own = format!("{role}source_profile = admin\n");
+        assert_eq!(shadow(&config(&own), ""), None);
+        assert_eq!(
+            shadow(&config(&format!("{own}sso_role_name = R\n")), ""),
+            in_config("role_arn")
+        );
+        assert_eq!(
+            shadow(
+                &config(&format!("{own}credential_source = Environment\n")),
+                ""
+            ),
+            in_config("role_arn")
+        );
+        // A web identity token file turns the assume-role provider away, and is used unless empty.
+        let web = "web_identity_token_file = /t\n";
+        assert_eq!(
+            shadow(&config(&format!("{role}{web}")), ""),
+            in_config("web_identity_token_file")
+        );
+        assert_eq!(
+            shadow(&config(web), ""),
+            in_config("web_identity_token_file")
+        );
+        assert_eq!(
+            shadow(&config(&format!("{role}web_identity_token_file =\n")), ""),
+            None
+        );
+        assert_eq!(
+            shadow(
+                &config("web_identity_token_file =\nsso_account_id = 1\n"),
+                ""
+            ),
+            in_config("sso_account_id")
+        );
+        assert_eq!(
+            shadow(&config("sso_role_name = R\n"), ""),
+            in_config("sso_role_name")
+        );
+        assert_eq!(shadow(&config("sso_session = corp\n"), ""), None);
+        assert_eq!(shadow(&config("credential_process = x\n"), ""), None);
+    }
+
+    #[test]
+    fn the_suggested_section_is_usable_and_named_as_the_refused_one() {
+        let mut plan = plan(None);
+        plan.profile = "admin".into();
+        let target = |section: &str, named: bool, long_term: &str| Target {
+            path: "credentials".into(),
+            section: section.into(),
+            named,
+            long_term: long_term.into(),
+        };
+        let role = "role_arn = arn:aws:iam::1:role/A\n";
+        let files = files(&format!("[profile admin]\n{role}"), "");
+        let default = target("admin", false, "admin-long-term");
+        assert_eq!(
+            suggestion(&files, &plan, &default),
+            "--short-term-suffix mfa"
+        );
+        let named = target("admin", true, "admin-long-term");
+        assert_eq!(
+            suggestion(&files, &plan, &named),
+            "--write-profile=admin-mfa"
+        );
+        // Not shadowed, not the long-term section, not the key section, no long-term keys.
+        let files = self::files(
+            &format!("[profile admin]\n{role}[profile admin-mfa]\n{role}"),
+            "[admin-mfa-3]\naws_access_key_id = A\naws_secret_access_key = S\n",
+        );
+        plan.key_section = "admin-mfa-4".into();
+        assert_eq!(
+            suggestion(&files, &plan, &target("admin", true, "admin-mfa-2")),
+            "--write-profile=admin-mfa-5"
+        );
+        assert_eq!(
+            suggestion(&files, &plan, &target("admin", false, "admin-mfa-2")),
+            "--short-term-suffix mfa-5"
+        );
+        assert_eq!(
+            suggestion(&files, &plan, &target("a b", true, "admin-long-term")),
+            "--write-profile='a b-mfa'"
+        );
     }
 
     #[test]

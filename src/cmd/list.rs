@@ -41,7 +41,7 @@ fn run(list: &List) -> Result<()> {
     };
     // The settings exec would use, the variables included; each row takes its own profile.
     let settings = super::settings(&flags)?;
-    let parsed = std::rc::Rc::new(plan::read_files(&settings)?);
+    let parsed = plan::read_files(&settings)?;
     let profiles = parsed.profile_names();
     let (json, names) = (list.json, list.names);
     if names {
@@ -60,7 +60,7 @@ fn run(list: &List) -> Result<()> {
             let settings = settings.for_profile(&name);
             let plan =
                 profile::resolve(&parsed, &settings, &settings::process_env).and_then(|profile| {
-                    Plan::with_files(&settings, Purpose::Offline, parsed.clone(), profile)
+                    Plan::with_files(&settings, Purpose::Offline, &parsed, profile)
                 });
             match plan {
                 Ok(plan) => {
