@@ -1,4 +1,4 @@
-# aws-mfa shell integration for bash (4.2 or later; see DESIGN.md §7).
+# aws-mfa shell integration for bash (4.2 or later; see docs/design.md §7).
 #
 # Setup, in ~/.bashrc:
 #
@@ -44,7 +44,7 @@
 # Evaluating this file twice is harmless: the functions are redefined and the prompt hook
 # is added to PROMPT_COMMAND only once.
 
-# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` unsets.
+# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` unsets.
 _aws_mfa_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
     AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE)
 

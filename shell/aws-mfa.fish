@@ -1,4 +1,4 @@
-# aws-mfa shell integration for fish (see DESIGN.md §7).
+# aws-mfa shell integration for fish (see docs/design.md §7).
 #
 # Setup, in ~/.config/fish/config.fish:
 #
@@ -41,7 +41,7 @@
 # Sourcing this file twice is harmless: the functions are redefined, and redefining the
 # fish_prompt handler replaces it.
 
-# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` erases.
+# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` erases.
 set -g _aws_mfa_vars AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN \
     AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE
 

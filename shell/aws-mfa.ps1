@@ -1,4 +1,4 @@
-# aws-mfa shell integration for PowerShell 7 (see DESIGN.md §7).
+# aws-mfa shell integration for PowerShell 7 (see docs/design.md §7).
 #
 # Setup, in $PROFILE, after whatever sets up your prompt (starship, oh-my-posh, your own
 # `function prompt`): the auto-renew hook wraps the prompt function that exists then.
@@ -42,7 +42,7 @@
 # Running this twice is harmless: the functions are redefined and the prompt is wrapped
 # only when it is not wrapped already.
 
-# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` removes.
+# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` removes.
 $global:_AwsMfaVars = @(
     'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
     'AWS_CREDENTIAL_EXPIRATION', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_MFA_PROFILE'

@@ -1,4 +1,4 @@
-# aws-mfa shell integration for zsh (see DESIGN.md §7).
+# aws-mfa shell integration for zsh (see docs/design.md §7).
 #
 # Setup, in ~/.zshrc:
 #
@@ -49,7 +49,7 @@
 
 zmodload zsh/datetime 2>/dev/null
 
-# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` unsets.
+# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` unsets.
 typeset -ga _aws_mfa_vars _aws_mfa_use_args
 _aws_mfa_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
     AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE)
