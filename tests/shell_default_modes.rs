@@ -526,6 +526,74 @@ fn prompt_shows_the_time_left_in_every_default_interactive_mode() {
 // Auto-renew
 // ---------------------------------------------------------------------------------------
 
+/// Where the credentials to renew come from.
+#[derive(Clone, Copy, Debug)]
+enum Origin {
+    /// `aws-mfa use admin` earlier in the same shell.
+    Use,
+    /// Inherited: a shell started from one where `use` ran (a new tmux window, `bash`
+    /// typed in it): its own `use` never ran, so what `use` remembers is unset.
+    Inherited,
+}
+
+/// `aws-mfa use admin` (code typed) and its variables into used.env; then, in the same
+/// shell or in a new one that inherits them, `forget` (an `aws-mfa clear`), and a line
+/// that turns on auto-renew with the expiry at `soon` and fails with 3; then `$?` into
+/// status.txt and the variables into NAME.env. Returns the renewing session.
+fn renewing_session(
+    sb: &Sandbox,
+    mode: Mode,
+    origin: Origin,
+    forget: &str,
+    soon: i64,
+    name: &str,
+) -> Session {
+    let renew = match origin {
+        Origin::Use => format!(
+            "{}; {}; sh -c 'exit 3'",
+            mode.export("AWS_MFA_AUTO_RENEW", "1"),
+            mode.export("AWS_CREDENTIAL_EXPIRATION", "$SOON")
+        ),
+        Origin::Inherited => format!("{}; sh -c 'exit 3'", mode.export("AWS_MFA_AUTO_RENEW", "1")),
+    };
+    let rest = [
+        forget.to_string(),
+        renew,
+        mode.save_status(),
+        dump_env(name),
+    ];
+    let used = ["aws-mfa use admin".to_string(), dump_env("used")];
+    let soon = ("SOON", rfc3339(soon));
+    let s = match origin {
+        Origin::Use => {
+            let lines: Vec<String> = used.iter().chain(&rest).cloned().collect();
+            let s = session(sb, mode, &lines, &[soon]);
+            s.assert_clean(mode.setup().len() + lines.len() + 1);
+            s
+        }
+        Origin::Inherited => {
+            let first = session(sb, mode, &used, &[]);
+            first.assert_clean(mode.setup().len() + used.len() + 1);
+            let vars = read_env(sb, "used", &first);
+            let mut env: Vec<(&str, String)> = VARIABLES
+                .iter()
+                .map(|v| (*v, vars.get(*v).cloned().unwrap_or_default()))
+                .collect();
+            env.push(("AWS_CREDENTIAL_EXPIRATION", soon.1));
+            let s = session(sb, mode, &rest, &env);
+            s.assert_clean(mode.setup().len() + rest.len() + 1);
+            s
+        }
+    };
+    assert_eq!(
+        sb.proxy.count("GetSessionToken"),
+        1,
+        "one MFA session, for `use`\n{}",
+        s.dump()
+    );
+    s
+}
+
 /// The prompt hooks that renewed (or tried to) kept the status of the line before them.
 #[track_caller]
 fn assert_status_kept(sb: &Sandbox, s: &Session) {
@@ -534,63 +602,38 @@ fn assert_status_kept(sb: &Sandbox, s: &Session) {
     assert_eq!(status, "3\n", "the prompt hooks changed $?\n{}", s.dump());
 }
 
-/// `aws-mfa use admin` (code typed) with AWS_MFA_AUTO_RENEW=1; its role session deleted
-/// with `aws-mfa clear -p admin`; then `lines` run with the expiration set to `$SOON`.
-fn renewing_session(sb: &Sandbox, mode: Mode, soon: i64, lines: &[String]) -> Session {
-    let mut typed = vec![
-        mode.export("AWS_MFA_AUTO_RENEW", "1"),
-        "aws-mfa use admin".to_string(),
-        dump_env("used"),
-    ];
-    typed.extend(lines.iter().cloned());
-    session(sb, mode, &typed, &[("SOON", rfc3339(soon))])
-}
-
 /// With the MFA session still cached, the next prompt renews the role credentials with no
 /// code and no message.
 #[test]
 fn auto_renew_renews_without_a_code_in_every_default_interactive_mode() {
     for mode in MODES {
-        let sb = Sandbox::new();
-        // The line that brings the expiry near also fails with 3: the hook must keep it.
-        let lines = [
-            "aws-mfa clear -p admin".to_string(),
-            format!(
-                "{}; sh -c 'exit 3'",
-                mode.export("AWS_CREDENTIAL_EXPIRATION", "$SOON")
-            ),
-            mode.save_status(),
-            dump_env("renewed"),
-        ];
-        let soon = now_unix() + 60;
-        let s = renewing_session(&sb, mode, soon, &lines);
-        s.assert_clean(mode.setup().len() + lines.len() + 4);
-        assert_eq!(s.codes, 1, "one MFA prompt, for `use`\n{}", s.dump());
-        assert_status_kept(&sb, &s);
-        let used = read_env(&sb, "used", &s);
-        let renewed = read_env(&sb, "renewed", &s);
-        assert_eq!(used["AWS_MFA_PROFILE"], "admin", "{}", s.dump());
-        assert_eq!(renewed["AWS_MFA_PROFILE"], "admin", "{}", s.dump());
-        assert_ne!(
-            renewed["AWS_ACCESS_KEY_ID"],
-            used["AWS_ACCESS_KEY_ID"],
-            "{mode:?}: the prompt hook did not renew\n{}",
-            s.dump()
-        );
-        assert_ne!(renewed["AWS_SESSION_TOKEN"], used["AWS_SESSION_TOKEN"]);
-        let exp = rfc3339_utc_to_unix(&renewed["AWS_CREDENTIAL_EXPIRATION"])
-            .unwrap_or_else(|| panic!("renewed expiration is not RFC 3339\n{}", s.dump()));
-        assert!(exp > now_unix() + 3000, "{}", s.dump());
-        assert_eq!(s.messages(), Vec::<String>::new(), "{}", s.dump());
-        assert_eq!(
-            (
-                sb.proxy.count("GetSessionToken"),
-                sb.proxy.count("AssumeRole")
-            ),
-            (1, 2),
-            "{mode:?}: one MFA session, two role sessions\n{}",
-            sb.proxy.summary()
-        );
+        for origin in [Origin::Use, Origin::Inherited] {
+            let sb = Sandbox::new();
+            let soon = now_unix() + 60;
+            let s = renewing_session(&sb, mode, origin, "aws-mfa clear -p admin", soon, "renewed");
+            let used = read_env(&sb, "used", &s);
+            let renewed = read_env(&sb, "renewed", &s);
+            assert_eq!(used["AWS_MFA_PROFILE"], "admin", "{}", s.dump());
+            assert_eq!(renewed["AWS_MFA_PROFILE"], "admin", "{}", s.dump());
+            assert_ne!(
+                renewed["AWS_ACCESS_KEY_ID"],
+                used["AWS_ACCESS_KEY_ID"],
+                "{mode:?} {origin:?}: the prompt hook did not renew\n{}",
+                s.dump()
+            );
+            assert_ne!(renewed["AWS_SESSION_TOKEN"], used["AWS_SESSION_TOKEN"]);
+            let exp = rfc3339_utc_to_unix(&renewed["AWS_CREDENTIAL_EXPIRATION"])
+                .unwrap_or_else(|| panic!("renewed expiration is not RFC 3339\n{}", s.dump()));
+            assert!(exp > now_unix() + 3000, "{}", s.dump());
+            assert_eq!(s.messages(), Vec::<String>::new(), "{}", s.dump());
+            assert_status_kept(&sb, &s);
+            assert_eq!(
+                sb.proxy.count("AssumeRole"),
+                2,
+                "{mode:?} {origin:?}: the renewal assumes the role again\n{}",
+                sb.proxy.summary()
+            );
+        }
     }
 }
 
@@ -599,53 +642,42 @@ fn auto_renew_renews_without_a_code_in_every_default_interactive_mode() {
 #[test]
 fn auto_renew_says_once_that_a_code_is_needed_in_every_default_interactive_mode() {
     for mode in MODES {
-        let sb = Sandbox::new();
-        let lines = [
-            "aws-mfa clear --all".to_string(),
-            format!(
-                "{}; sh -c 'exit 3'",
-                mode.export("AWS_CREDENTIAL_EXPIRATION", "$SOON")
-            ),
-            mode.save_status(),
-            dump_env("kept"),
-        ];
-        // 2 min 50 s: shown as 2m for 50 s.
-        let soon = now_unix() + 170;
-        let s = renewing_session(&sb, mode, soon, &lines);
-        s.assert_clean(mode.setup().len() + lines.len() + 4);
-        assert_eq!(
-            s.messages(),
-            vec![
-                "aws-mfa: credentials for admin expire in 2m; a new MFA code is needed: aws-mfa use admin"
-            ],
-            "{mode:?}: exactly one line, once per expiry\n{}",
-            s.dump()
-        );
-        assert_status_kept(&sb, &s);
-        let used = read_env(&sb, "used", &s);
-        let kept = read_env(&sb, "kept", &s);
-        for var in VARIABLES {
-            let expected = if var == "AWS_CREDENTIAL_EXPIRATION" {
-                rfc3339(soon)
-            } else {
-                used[var].clone()
-            };
+        for origin in [Origin::Use, Origin::Inherited] {
+            let sb = Sandbox::new();
+            // 2 min 50 s: shown as 2m for 50 s.
+            let soon = now_unix() + 170;
+            let s = renewing_session(&sb, mode, origin, "aws-mfa clear --all", soon, "kept");
             assert_eq!(
-                kept.get(var),
-                Some(&expected),
-                "{mode:?}: a failed renewal must keep {var}\n{}",
+                s.messages(),
+                vec![
+                    "aws-mfa: credentials for admin expire in 2m; a new MFA code is needed: aws-mfa use admin"
+                ],
+                "{mode:?} {origin:?}: exactly one line, once per expiry\n{}",
                 s.dump()
             );
+            assert_status_kept(&sb, &s);
+            let used = read_env(&sb, "used", &s);
+            let kept = read_env(&sb, "kept", &s);
+            for var in VARIABLES {
+                let expected = if var == "AWS_CREDENTIAL_EXPIRATION" {
+                    rfc3339(soon)
+                } else {
+                    used[var].clone()
+                };
+                assert_eq!(
+                    kept.get(var),
+                    Some(&expected),
+                    "{mode:?} {origin:?}: a failed renewal must keep {var}\n{}",
+                    s.dump()
+                );
+            }
+            assert_eq!(
+                sb.proxy.count("AssumeRole"),
+                1,
+                "no STS call without a code: {}",
+                sb.proxy.summary()
+            );
         }
-        assert_eq!(
-            (
-                sb.proxy.count("GetSessionToken"),
-                sb.proxy.count("AssumeRole")
-            ),
-            (1, 1),
-            "no STS call without a code: {}",
-            sb.proxy.summary()
-        );
     }
 }
 
