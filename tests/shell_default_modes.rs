@@ -133,12 +133,12 @@ end
 
 /// Runs argv[5:] with the variables of the JSON object argv[4] added (python3 may be a
 /// bash script, which drops PS1) on a new pseudo-terminal (its stdin, stdout, stderr and
-/// controlling terminal), 250 columns wide. Types the next of the JSON list argv[2] (then Enter) each
-/// time a prompt `#N> ` with a greater N than the last one appears, and argv[3] each time
-/// a new "MFA code for" prompt waits for input. Prints JSON: exit code, whether it timed out
-/// (argv[1] seconds), how many lines and codes were typed, the terminal's text, and for
-/// each prompt number the text before `#N> ` on its line when first drawn (less terminal
-/// control sequences).
+/// controlling terminal), 250 columns wide. Types the next of the JSON list argv[2] (then
+/// Enter) each time a prompt `#N> ` with a greater N than the last one appears, and
+/// argv[3] each time a new "MFA code for" prompt waits for input. Prints JSON: exit code,
+/// whether it timed out (argv[1] seconds), how many lines and codes were typed, the
+/// terminal's text, and for each prompt number the text before `#N> ` on its line when
+/// first drawn (less terminal control sequences).
 const DRIVER: &str = r##"
 import fcntl, json, os, pty, re, select, struct, sys, termios, time
 
@@ -538,16 +538,17 @@ enum Origin {
 
 /// `aws-mfa use admin` (code typed) and its variables into used.env; then, in the same
 /// shell or in a new one that inherits them, `forget` (an `aws-mfa clear`), and a line
-/// that turns on auto-renew with the expiry at `soon` and fails with 3; then `$?` into
-/// status.txt and the variables into NAME.env. Returns the renewing session.
+/// that turns on auto-renew with `left` seconds left (counted from when the renewing shell
+/// starts) and fails with 3; then `$?` into status.txt and the variables into NAME.env.
+/// Returns the renewing session and the expiration it was given.
 fn renewing_session(
     sb: &Sandbox,
     mode: Mode,
     origin: Origin,
     forget: &str,
-    soon: i64,
+    left: i64,
     name: &str,
-) -> Session {
+) -> (Session, String) {
     let renew = match origin {
         Origin::Use => format!(
             "{}; {}; sh -c 'exit 3'",
@@ -563,13 +564,14 @@ fn renewing_session(
         dump_env(name),
     ];
     let used = ["aws-mfa use admin".to_string(), dump_env("used")];
-    let soon = ("SOON", rfc3339(soon));
-    let s = match origin {
+    let soon = || rfc3339(now_unix() + left);
+    let (s, soon) = match origin {
         Origin::Use => {
             let lines: Vec<String> = used.iter().chain(&rest).cloned().collect();
-            let s = session(sb, mode, &lines, &[soon]);
+            let soon = soon();
+            let s = session(sb, mode, &lines, &[("SOON", soon.clone())]);
             s.assert_clean(mode.setup().len() + lines.len() + 1);
-            s
+            (s, soon)
         }
         Origin::Inherited => {
             let first = session(sb, mode, &used, &[]);
@@ -579,10 +581,11 @@ fn renewing_session(
                 .iter()
                 .map(|v| (*v, vars.get(*v).cloned().unwrap_or_default()))
                 .collect();
-            env.push(("AWS_CREDENTIAL_EXPIRATION", soon.1));
+            let soon = soon();
+            env.push(("AWS_CREDENTIAL_EXPIRATION", soon.clone()));
             let s = session(sb, mode, &rest, &env);
             s.assert_clean(mode.setup().len() + rest.len() + 1);
-            s
+            (s, soon)
         }
     };
     assert_eq!(
@@ -591,7 +594,7 @@ fn renewing_session(
         "one MFA session, for `use`\n{}",
         s.dump()
     );
-    s
+    (s, soon)
 }
 
 /// The prompt hooks that renewed (or tried to) kept the status of the line before them.
@@ -609,8 +612,8 @@ fn auto_renew_renews_without_a_code_in_every_default_interactive_mode() {
     for mode in MODES {
         for origin in [Origin::Use, Origin::Inherited] {
             let sb = Sandbox::new();
-            let soon = now_unix() + 60;
-            let s = renewing_session(&sb, mode, origin, "aws-mfa clear -p admin", soon, "renewed");
+            let (s, _) =
+                renewing_session(&sb, mode, origin, "aws-mfa clear -p admin", 60, "renewed");
             let used = read_env(&sb, "used", &s);
             let renewed = read_env(&sb, "renewed", &s);
             assert_eq!(used["AWS_MFA_PROFILE"], "admin", "{}", s.dump());
@@ -645,8 +648,7 @@ fn auto_renew_says_once_that_a_code_is_needed_in_every_default_interactive_mode(
         for origin in [Origin::Use, Origin::Inherited] {
             let sb = Sandbox::new();
             // 2 min 50 s: shown as 2m for 50 s.
-            let soon = now_unix() + 170;
-            let s = renewing_session(&sb, mode, origin, "aws-mfa clear --all", soon, "kept");
+            let (s, soon) = renewing_session(&sb, mode, origin, "aws-mfa clear --all", 170, "kept");
             assert_eq!(
                 s.messages(),
                 vec![
@@ -660,7 +662,7 @@ fn auto_renew_says_once_that_a_code_is_needed_in_every_default_interactive_mode(
             let kept = read_env(&sb, "kept", &s);
             for var in VARIABLES {
                 let expected = if var == "AWS_CREDENTIAL_EXPIRATION" {
-                    rfc3339(soon)
+                    soon.clone()
                 } else {
                     used[var].clone()
                 };
