@@ -1,4 +1,4 @@
-# aws-mfa shell integration for bash (4.2 or later; see DESIGN.md §7).
+# aws-mfa shell integration for bash (4.2 or later; see docs/design.md §7).
 #
 # Setup, in ~/.bashrc:
 #
@@ -44,7 +44,7 @@
 # Evaluating this file twice is harmless: the functions are redefined and the prompt hook
 # is added to PROMPT_COMMAND only once.
 
-# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` unsets.
+# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` unsets.
 _aws_mfa_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
     AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE)
 
@@ -152,6 +152,18 @@ _aws_mfa_seconds_left() {
     _aws_mfa_left=$((t - _aws_mfa_epoch))
 }
 
+# Seconds $1 into _aws_mfa_time as time left is written everywhere: "11h59m", "1h05m",
+# "42m" (whole minutes), "expired".
+_aws_mfa_time_left() {
+    if (($1 <= 0)); then
+        _aws_mfa_time=expired
+    elif (($1 < 3600)); then
+        _aws_mfa_time="$(($1 / 60))m"
+    else
+        printf -v _aws_mfa_time '%dh%02dm' $(($1 / 3600)) $(($1 % 3600 / 60))
+    fi
+}
+
 # $1 into _aws_mfa_shown with control characters (C0, DEL, C1), bidi controls and U+2028,
 # U+2029 shown as \t, \n, \r or \u{HEX} (as aws-mfa's messages show them), so that a name
 # cannot drive the terminal. Reads UTF-8 bytes whatever the locale; starts no process.
@@ -204,14 +216,8 @@ aws_mfa_prompt() {
         _aws_mfa_show "$AWS_MFA_PROFILE"
         _aws_mfa_text=$_aws_mfa_shown
         if _aws_mfa_seconds_left; then
-            if ((_aws_mfa_left <= 0)); then
-                _aws_mfa_text+=' expired'
-            elif ((_aws_mfa_left < 3600)); then
-                _aws_mfa_text+=" $((_aws_mfa_left / 60))m"
-            else
-                printf -v _aws_mfa_text '%s %dh%02dm' "$_aws_mfa_text" \
-                    $((_aws_mfa_left / 3600)) $((_aws_mfa_left % 3600 / 60))
-            fi
+            _aws_mfa_time_left "$_aws_mfa_left"
+            _aws_mfa_text+=" $_aws_mfa_time"
         fi
     fi
     if [[ ${1-} == -v ]]; then
@@ -255,7 +261,8 @@ _aws_mfa_auto_renew() {
     [[ $said != "$key" ]] || return 0
     local when='expired'
     if ((_aws_mfa_left > 0)); then
-        when="expire in $((_aws_mfa_left < 120 ? 1 : _aws_mfa_left / 60)) min"
+        _aws_mfa_time_left "$_aws_mfa_left"
+        when="expire in $_aws_mfa_time"
     fi
     # A name with control or bidi characters is shown escaped, not quoted for pasting.
     _aws_mfa_show "$profile"

@@ -1,4 +1,4 @@
-# aws-mfa shell integration for fish (see DESIGN.md §7).
+# aws-mfa shell integration for fish (see docs/design.md §7).
 #
 # Setup, in ~/.config/fish/config.fish:
 #
@@ -41,7 +41,7 @@
 # Sourcing this file twice is harmless: the functions are redefined, and redefining the
 # fish_prompt handler replaces it.
 
-# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` erases.
+# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` erases.
 set -g _aws_mfa_vars AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN \
     AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE
 
@@ -147,6 +147,18 @@ function _aws_mfa_seconds_left
     set -g _aws_mfa_left (math "$t - $_aws_mfa_epoch")
 end
 
+# Print seconds $argv[1] as time left is written everywhere: "11h59m", "1h05m", "42m"
+# (whole minutes), "expired".
+function _aws_mfa_time_left
+    if test $argv[1] -le 0
+        echo expired
+    else if test $argv[1] -lt 3600
+        echo (math "floor($argv[1] / 60)")m
+    else
+        printf '%dh%02dm\n' (math "floor($argv[1] / 3600)") (math "floor($argv[1] % 3600 / 60)")
+    end
+end
+
 # Print $argv[1] with control characters (C0, DEL, C1), bidi controls and U+2028, U+2029
 # shown as \t, \n, \r or \u{HEX} (as aws-mfa's messages show them), so that a name cannot
 # drive the terminal.
@@ -174,15 +186,10 @@ end
 function aws_mfa_prompt --description 'aws-mfa profile and time left, for a prompt'
     test -n "$AWS_MFA_PROFILE"; and test -n "$AWS_CREDENTIAL_EXPIRATION"; or return 0
     set -l name (_aws_mfa_show $AWS_MFA_PROFILE)
-    if not _aws_mfa_seconds_left
-        echo $name
-    else if test $_aws_mfa_left -le 0
-        echo "$name expired"
-    else if test $_aws_mfa_left -lt 3600
-        echo "$name "(math "floor($_aws_mfa_left / 60)")m
+    if _aws_mfa_seconds_left
+        echo "$name "(_aws_mfa_time_left $_aws_mfa_left)
     else
-        printf '%s %dh%02dm\n' $name (math "floor($_aws_mfa_left / 3600)") \
-            (math "floor($_aws_mfa_left % 3600 / 60)")
+        echo $name
     end
 end
 
@@ -224,7 +231,7 @@ function _aws_mfa_auto_renew
     test "$said" != "$key"; or return 0
     set -l when expired
     if test $_aws_mfa_left -gt 0
-        set when "expire in "(math "max(1, floor($_aws_mfa_left / 60))")" min"
+        set when "expire in "(_aws_mfa_time_left $_aws_mfa_left)
     end
     # A name with control or bidi characters is shown escaped, not quoted for pasting.
     set -l shown (_aws_mfa_show $profile)

@@ -1,4 +1,4 @@
-# aws-mfa shell integration for PowerShell 7 (see DESIGN.md §7).
+# aws-mfa shell integration for PowerShell 7 (see docs/design.md §7).
 #
 # Setup, in $PROFILE, after whatever sets up your prompt (starship, oh-my-posh, your own
 # `function prompt`): the auto-renew hook wraps the prompt function that exists then.
@@ -42,7 +42,7 @@
 # Running this twice is harmless: the functions are redefined and the prompt is wrapped
 # only when it is not wrapped already.
 
-# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` removes.
+# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` removes.
 $global:_AwsMfaVars = @(
     'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
     'AWS_CREDENTIAL_EXPIRATION', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_MFA_PROFILE'
@@ -156,6 +156,14 @@ function global:_AwsMfaSecondsLeft {
     [long][Math]::Floor(($when - [DateTimeOffset]::UtcNow).TotalSeconds)
 }
 
+# Seconds as time left is written everywhere: "11h59m", "1h05m", "42m" (whole minutes),
+# "expired".
+function global:_AwsMfaTimeLeft([long] $Seconds) {
+    if ($Seconds -le 0) { return 'expired' }
+    if ($Seconds -lt 3600) { return '{0}m' -f [Math]::Floor($Seconds / 60) }
+    '{0}h{1:00}m' -f [Math]::Floor($Seconds / 3600), [Math]::Floor(($Seconds % 3600) / 60)
+}
+
 # The text with control characters (C0, DEL, C1), bidi controls and U+2028, U+2029 shown
 # as \t, \n, \r or \u{HEX} (as aws-mfa's messages show them), so that a name cannot drive
 # the terminal.
@@ -175,9 +183,7 @@ function global:Get-AwsMfaPrompt {
     $name = _AwsMfaShow $env:AWS_MFA_PROFILE
     $left = _AwsMfaSecondsLeft
     if ($null -eq $left) { return $name }
-    if ($left -le 0) { return "$name expired" }
-    if ($left -lt 3600) { return '{0} {1}m' -f $name, [Math]::Floor($left / 60) }
-    '{0} {1}h{2:00}m' -f $name, [Math]::Floor($left / 3600), [Math]::Floor(($left % 3600) / 60)
+    "$name $(_AwsMfaTimeLeft $left)"
 }
 
 # Runs at each prompt; does nothing unless AWS_MFA_AUTO_RENEW=1. Keeps $LASTEXITCODE.
@@ -222,7 +228,7 @@ function global:_AwsMfaAutoRenew {
     $global:_AwsMfaFailedAt = $now
     if ($said -ceq $key) { return }
     $when = 'expired'
-    if ($left -gt 0) { $when = 'expire in {0} min' -f [Math]::Max(1, [Math]::Floor($left / 60)) }
+    if ($left -gt 0) { $when = "expire in $(_AwsMfaTimeLeft $left)" }
     $shown = _AwsMfaShow $name
     [Console]::Error.WriteLine("aws-mfa: credentials for $shown $when; a new MFA code is needed: aws-mfa use $shown")
 }

@@ -1,4 +1,4 @@
-# aws-mfa shell integration for zsh (see DESIGN.md §7).
+# aws-mfa shell integration for zsh (see docs/design.md §7).
 #
 # Setup, in ~/.zshrc:
 #
@@ -49,12 +49,12 @@
 
 zmodload zsh/datetime 2>/dev/null
 
-# What `aws-mfa use` sets (DESIGN.md §5), hence what `aws-mfa off` unsets.
+# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` unsets.
 typeset -ga _aws_mfa_vars _aws_mfa_use_args
 _aws_mfa_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
     AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE)
 typeset -g _aws_mfa_use_profile _aws_mfa_failed_key _aws_mfa_failed_at _aws_mfa_left _aws_mfa_epoch \
-    _aws_mfa_text _aws_mfa_shown
+    _aws_mfa_text _aws_mfa_shown _aws_mfa_time
 
 aws-mfa() {
     case ${1-} in
@@ -163,6 +163,19 @@ _aws_mfa_seconds_left() {
     return 0
 }
 
+# Seconds $1 into _aws_mfa_time as time left is written everywhere: "11h59m", "1h05m",
+# "42m" (whole minutes), "expired".
+_aws_mfa_time_left() {
+    emulate -L zsh
+    if (( $1 <= 0 )); then
+        _aws_mfa_time=expired
+    elif (( $1 < 3600 )); then
+        _aws_mfa_time="$(( $1 / 60 ))m"
+    else
+        _aws_mfa_time="$(( $1 / 3600 ))h${(l:2::0:)$(( $1 % 3600 / 60 ))}m"
+    fi
+}
+
 # $1 into _aws_mfa_shown with control characters (C0, DEL, C1), bidi controls and U+2028,
 # U+2029 shown as \t, \n, \r or \u{HEX} (as aws-mfa's messages show them), so that a name
 # cannot drive the terminal. Reads UTF-8 bytes whatever the locale; starts no process.
@@ -224,13 +237,8 @@ aws_mfa_prompt() {
         _aws_mfa_text=${_aws_mfa_shown//\%/%%}
         if (( bang )); then _aws_mfa_text=${_aws_mfa_text//\!/!!}; fi
         if _aws_mfa_seconds_left; then
-            if (( _aws_mfa_left <= 0 )); then
-                _aws_mfa_text+=' expired'
-            elif (( _aws_mfa_left < 3600 )); then
-                _aws_mfa_text+=" $(( _aws_mfa_left / 60 ))m"
-            else
-                _aws_mfa_text+=" $(( _aws_mfa_left / 3600 ))h${(l:2::0:)$(( _aws_mfa_left % 3600 / 60 ))}m"
-            fi
+            _aws_mfa_time_left $_aws_mfa_left
+            _aws_mfa_text+=" $_aws_mfa_time"
         fi
     fi
     if [[ ${1-} == -v ]]; then
@@ -277,7 +285,8 @@ _aws_mfa_auto_renew() {
     [[ $said != "$key" ]] || return 0
     local when='expired'
     if (( _aws_mfa_left > 0 )); then
-        when="expire in $(( _aws_mfa_left < 120 ? 1 : _aws_mfa_left / 60 )) min"
+        _aws_mfa_time_left $_aws_mfa_left
+        when="expire in $_aws_mfa_time"
     fi
     # A name with control or bidi characters is shown escaped, not quoted for pasting.
     _aws_mfa_show $profile

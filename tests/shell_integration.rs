@@ -880,14 +880,14 @@ fn auto_renew_needing_a_code(sh: Sh) {
         "echo '@@ kept'; env\n".into(),
     ]
     .concat();
-    // 2 min 50 s: shown as 2 min (whole minutes, as in the prompt) for 50 s.
+    // 2 min 50 s: shown as 2m (as in the prompt) for 50 s.
     let fake_expiration = rfc3339(now_unix() + 170);
     let r = renewing_shell(&sb, sh, &vars, &fake_expiration, &lines);
     r.assert_success();
     assert_eq!(
         messages(&r.stderr),
         vec![
-            "aws-mfa: credentials for admin expire in 2 min; a new MFA code is needed: aws-mfa use admin"
+            "aws-mfa: credentials for admin expire in 2m; a new MFA code is needed: aws-mfa use admin"
         ],
         "{sh:?}: exactly one line, once per expiry\n{}",
         r.dump()
