@@ -20,7 +20,7 @@ use aws_smithy_runtime_api::client::retries::classifiers::{
     ClassifyRetry, RetryAction, RetryClassifierPriority,
 };
 
-use crate::credentials::{Credentials, now};
+use crate::credentials::{Credentials, now, rfc3339};
 use crate::error::{Error, Result};
 use crate::log::debug;
 use crate::profile::RolePlan;
@@ -325,7 +325,14 @@ impl Sts {
                             again_or(call, "try again later")
                         ))
                     }
-                    Some(code) => explain(code, e.message().unwrap_or(""), call, &self.region),
+                    Some(code) => {
+                        let message = e.message().unwrap_or("");
+                        let date = service.raw().headers().get("date");
+                        match clock_off(code, message, date, now()) {
+                            Some(off) => clock_error(off),
+                            None => explain(code, message, call, &self.region),
+                        }
+                    }
                     // No AWS error document: an HTML page from a proxy, or a cut answer.
                     None => Error::new(format!(
                         "STS at {} answered HTTP {status} (an error) without an AWS error; {}",
@@ -390,6 +397,101 @@ impl Sts {
             "STS at {} did not answer in time (region {}): {next}",
             self.place, self.region
         ))
+    }
+}
+
+/// How far this computer's clock is from AWS's, when STS refused a request for its time.
+#[derive(Debug, PartialEq, Eq)]
+enum ClockOff {
+    /// Seconds this clock is ahead of AWS's (negative: behind), and AWS's time then.
+    By {
+        ahead: i64,
+        aws_time: i64,
+    },
+    Unknown,
+}
+
+/// Whether STS refused a request because of the time it was signed with, and by how much
+/// the clock is off: from the message when it says so, else from the answer's `Date`.
+fn clock_off(code: &str, message: &str, date: Option<&str>, now: i64) -> Option<ClockOff> {
+    // "Signature expired: SIGNED is now earlier than LIMIT (AWS_NOW - 15 min.)", or
+    // "Signature not yet current: SIGNED is still later than LIMIT (AWS_NOW + 15 min.)".
+    let signature_time =
+        message.contains("Signature expired") || message.contains("Signature not yet current");
+    let time_code = matches!(
+        code,
+        "RequestExpired" | "RequestTimeTooSkewed" | "RequestInTheFuture"
+    );
+    if !signature_time && !time_code {
+        return None;
+    }
+    let stamps: Vec<i64> = message
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter_map(amz_date)
+        .collect();
+    if let [signed, _, aws_time, ..] = stamps[..] {
+        return Some(ClockOff::By {
+            ahead: signed - aws_time,
+            aws_time,
+        });
+    }
+    let aws_time = date
+        .and_then(|d| {
+            aws_smithy_types::DateTime::from_str(d, aws_smithy_types::date_time::Format::HttpDate)
+                .ok()
+        })
+        .map(|d| d.secs())
+        // Within a minute, the Date cannot tell a clock that is off from a slow request.
+        .filter(|aws_time| (now - aws_time).abs() >= 60);
+    Some(match aws_time {
+        Some(aws_time) => ClockOff::By {
+            ahead: now - aws_time,
+            aws_time,
+        },
+        None => ClockOff::Unknown,
+    })
+}
+
+/// `20240101T003000Z`, the form of SigV4's X-Amz-Date.
+fn amz_date(word: &str) -> Option<i64> {
+    let b = word.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' || !digits(0..8) || !digits(9..15) {
+        return None;
+    }
+    crate::credentials::parse_rfc3339(&format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &word[0..4],
+        &word[4..6],
+        &word[6..8],
+        &word[9..11],
+        &word[11..13],
+        &word[13..15]
+    ))
+}
+
+fn clock_error(off: ClockOff) -> Error {
+    let how = match off {
+        ClockOff::By { ahead, aws_time } => format!(
+            "this computer's clock is {} {} AWS's (AWS's time was {})",
+            span(ahead.unsigned_abs()),
+            if ahead > 0 { "ahead of" } else { "behind" },
+            rfc3339(aws_time)
+        ),
+        ClockOff::Unknown => "this computer's clock is off".to_string(),
+    };
+    Error::new(format!(
+        "STS refused the request because {how}, and AWS takes a request only within 15 minutes of its own time; correct the clock (turn on automatic network time) and run again"
+    ))
+}
+
+/// `2h05m`, `42m`, `30s`.
+fn span(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, m) => format!("{m}m"),
+        (h, m) => format!("{h}h{m:02}m"),
     }
 }
 
@@ -586,6 +688,67 @@ mod tests {
             assert!(text.contains(expected), "{code}: {text}");
             assert!(!text.contains('\n'));
         }
+    }
+
+    #[test]
+    fn a_request_refused_for_its_time_says_how_far_the_clock_is() {
+        let now = 1_704_069_000; // 2024-01-01T00:30:00Z
+        let by = |ahead, aws_time| Some(ClockOff::By { ahead, aws_time });
+        let expired = "Signature expired: 20240101T000000Z is now earlier than 20240101T001500Z (20240101T003000Z - 15 min.)";
+        assert_eq!(
+            clock_off("SignatureDoesNotMatch", expired, None, now),
+            by(-1800, now)
+        );
+        let future = "Signature not yet current: 20240101T010000Z is still later than 20240101T002000Z (20240101T000500Z + 15 min.)";
+        assert_eq!(
+            clock_off("InvalidSignatureException", future, None, now),
+            by(3300, now - 1500)
+        );
+        // No times in the message: the answer's Date, when it is a minute off or more.
+        let date = Some("Mon, 01 Jan 2024 00:00:00 GMT");
+        assert_eq!(
+            clock_off("RequestExpired", "Request has expired.", date, now),
+            by(1800, now - 1800)
+        );
+        assert_eq!(
+            clock_off("RequestExpired", "Request has expired.", date, now - 1790),
+            Some(ClockOff::Unknown)
+        );
+        assert_eq!(
+            clock_off("RequestTimeTooSkewed", "too skewed", Some("garbage"), now),
+            Some(ClockOff::Unknown)
+        );
+        // Not about the time: the secret, or anything else.
+        let wrong =
+            "The request signature we calculated does not match the signature you provided.";
+        assert_eq!(clock_off("SignatureDoesNotMatch", wrong, date, now), None);
+        assert_eq!(clock_off("AccessDenied", "no", date, now), None);
+
+        let text = clock_error(ClockOff::By {
+            ahead: -1800,
+            aws_time: now,
+        })
+        .to_string();
+        assert!(
+            text.contains("clock is 30m behind AWS's (AWS's time was 2024-01-01T00:30:00Z)")
+                && text.contains("correct the clock"),
+            "{text}"
+        );
+        let text = clock_error(ClockOff::By {
+            ahead: 7230,
+            aws_time: now,
+        })
+        .to_string();
+        assert!(text.contains("2h00m ahead of AWS's"), "{text}");
+        let text = clock_error(ClockOff::Unknown).to_string();
+        assert!(
+            text.contains("clock is off") && !text.contains("secret"),
+            "{text}"
+        );
+        assert_eq!(
+            (span(45), span(60), span(3599), span(3600 * 11 + 59 * 60)),
+            ("45s".into(), "1m".into(), "59m".into(), "11h59m".into())
+        );
     }
 
     #[test]

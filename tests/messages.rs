@@ -1,0 +1,184 @@
+//! Issue 9, "Messages": what aws-mfa says when STS, the network or the code source fails.
+//! Each failure is one sentence saying what is wrong and what to do, exit 1, with nothing
+//! cached and nothing written. See `tests/common/mod.rs` for the sandbox and the proxy.
+
+mod common;
+
+use common::*;
+
+// ---------------------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------------------
+
+/// An AWS error document, as STS sends it.
+fn aws_error(code: &str, message: &str) -> String {
+    format!(
+        r#"<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>c6104cbe-af31-11e0-8154-cbc7ccf896c7</RequestId></ErrorResponse>"#
+    )
+}
+
+/// `exec -p PROFILE --token-code CODE ARGS… -- true`.
+fn exec_with_code(sb: &Sandbox, profile: &str, args: &[&str]) -> std::process::Command {
+    let mut cmd = sb.cmd(["exec", "-p", profile, "--token-code", CODE]);
+    cmd.args(args).args(["--", "true"]);
+    cmd
+}
+
+/// The one line of a one-line error, without `aws-mfa: `.
+#[track_caller]
+fn error_line(r: &Run) -> String {
+    r.assert_one_line_error();
+    r.stderr
+        .lines()
+        .find(|l| !l.is_empty())
+        .unwrap()
+        .trim_start_matches("aws-mfa: ")
+        .to_string()
+}
+
+/// Nothing cached, nothing written to the AWS files.
+#[track_caller]
+fn nothing_kept(sb: &Sandbox, credentials: &str, r: &Run) {
+    assert!(
+        sb.cache_entries().is_empty(),
+        "cached {:?}\n{}",
+        sb.cache_files(),
+        r.dump()
+    );
+    assert_eq!(
+        std::fs::read_to_string(&sb.credentials).unwrap(),
+        credentials,
+        "the credentials file changed\n{}",
+        r.dump()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Clock skew
+// ---------------------------------------------------------------------------------------
+
+/// `Mon, 01 Jan 2024 00:00:00 GMT`, the form of an HTTP `Date` header.
+fn http_date(unix: i64) -> String {
+    let stamp = rfc3339(unix); // 2024-01-01T00:00:00Z
+    let (y, m, d) = (&stamp[0..4], &stamp[5..7], &stamp[8..10]);
+    let months = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = months[m.parse::<usize>().unwrap() - 1];
+    // 1970-01-01 was a Thursday.
+    let days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    let weekday = days[unix.div_euclid(86_400).rem_euclid(7) as usize];
+    format!("{weekday}, {d} {month} {y} {} GMT", &stamp[11..19])
+}
+
+/// STS refuses a request signed with a time more than 15 minutes off AWS's in these words
+/// (HTTP 403; the Query protocol's SignatureDoesNotMatch, the JSON protocols'
+/// InvalidSignatureException).
+#[test]
+fn a_clock_that_is_off_is_named_not_the_secret() {
+    let cases = [
+        (
+            "SignatureDoesNotMatch",
+            "Signature expired: 20240101T000000Z is now earlier than 20240101T001500Z (20240101T003000Z - 15 min.)",
+            "30m behind",
+        ),
+        (
+            "InvalidSignatureException",
+            "Signature expired: 20240101T000000Z is now earlier than 20240101T010500Z (20240101T012000Z - 15 min.)",
+            "1h20m behind",
+        ),
+        (
+            "SignatureDoesNotMatch",
+            "Signature not yet current: 20240101T010000Z is still later than 20240101T002000Z (20240101T000500Z + 15 min.)",
+            "55m ahead",
+        ),
+    ];
+    for (code, message, how_far) in cases {
+        let sb = Sandbox::new();
+        sb.proxy.set_mode(Mode::Respond {
+            status: 403,
+            body: aws_error(code, message),
+        });
+        let r = run(&mut exec_with_code(&sb, "dev", &[]));
+        let line = error_line(&r);
+        eprintln!("{code}: {line}");
+        let lower = line.to_lowercase();
+        assert!(
+            lower.contains("clock") && line.contains(how_far),
+            "{code}: says the clock is {how_far}\n{}",
+            r.dump()
+        );
+        assert!(
+            lower.contains("correct") || lower.contains("set the clock"),
+            "{code}: says to correct it\n{}",
+            r.dump()
+        );
+        assert!(
+            !lower.contains("secret") && !lower.contains("aws_secret_access_key"),
+            "{code}: blames the secret\n{}",
+            r.dump()
+        );
+        assert_eq!(
+            sb.proxy.count("GetSessionToken"),
+            1,
+            "{}",
+            sb.proxy.summary()
+        );
+        nothing_kept(&sb, STANDARD_CREDENTIALS, &r);
+    }
+}
+
+/// An answer that does not say by how much (RequestExpired) still names the clock; the
+/// `Date` header of the answer tells how far off it is.
+#[test]
+fn a_clock_off_by_the_date_header_of_the_answer() {
+    let sb = Sandbox::new();
+    // AWS's clock is 2 h 30 s behind this computer's: ours is 2h00m ahead.
+    let date = http_date(now_unix() - 7230);
+    let body = aws_error("RequestExpired", "Request has expired.");
+    let head = format!(
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: text/xml\r\nDate: {date}\r\nx-amzn-RequestId: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    sb.proxy
+        .set_mode(Mode::Raw([head.as_bytes(), body.as_bytes()].concat()));
+    let r = run(&mut exec_with_code(&sb, "dev", &[]));
+    let line = error_line(&r);
+    eprintln!("RequestExpired: {line}");
+    assert!(
+        line.to_lowercase().contains("clock") && line.contains("2h00m ahead"),
+        "{}",
+        r.dump()
+    );
+    nothing_kept(&sb, STANDARD_CREDENTIALS, &r);
+
+    // Without a Date header, the clock is named all the same.
+    sb.proxy.set_mode(Mode::Respond {
+        status: 400,
+        body: aws_error("RequestExpired", "Request has expired."),
+    });
+    let r = run(&mut exec_with_code(&sb, "dev", &[]));
+    let line = error_line(&r);
+    assert!(line.to_lowercase().contains("clock"), "{}", r.dump());
+    nothing_kept(&sb, STANDARD_CREDENTIALS, &r);
+}
+
+/// A signature that does not match for another reason is still the secret's fault.
+#[test]
+fn a_wrong_secret_is_still_the_secret() {
+    let sb = Sandbox::new();
+    sb.proxy.set_mode(Mode::Respond {
+        status: 403,
+        body: aws_error(
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+        ),
+    });
+    let r = run(&mut exec_with_code(&sb, "dev", &[]));
+    let line = error_line(&r);
+    assert!(
+        line.contains("aws_secret_access_key") && !line.contains("clock"),
+        "{}",
+        r.dump()
+    );
+}
