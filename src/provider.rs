@@ -48,6 +48,8 @@ pub fn plan(opts: &CredentialOpts) -> Result<(Files, ResolvedProfile)> {
 
 /// Credentials for a plan made by `plan` from the same options: cache, else STS.
 pub fn obtain(plan: &ResolvedProfile, opts: &CredentialOpts) -> Result<Handover> {
+    // A region no request can use is refused before a code is asked for.
+    crate::sts::check_region(&plan.sts_region)?;
     let mfa = MfaSource::choose(
         opts.token_code.as_deref(),
         plan.mfa_process.as_deref(),

@@ -21,7 +21,7 @@ use aws_smithy_runtime_api::client::retries::classifiers::{
 };
 
 use crate::credentials::{Credentials, now, rfc3339};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, bail};
 use crate::log::debug;
 use crate::profile::RolePlan;
 
@@ -54,6 +54,7 @@ struct CallContext<'a> {
 
 impl Sts {
     pub fn new(region: &str, endpoint_url: Option<&str>) -> Result<Self> {
+        check_region(region)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -400,6 +401,25 @@ impl Sts {
     }
 }
 
+/// A region as the AWS CLI (botocore) takes one: a host label, 1 to 63 letters, digits and
+/// inner hyphens, not all digits. Checked before a code is asked for: the SDK would refuse
+/// it only when building the request, with a dump of its internals.
+pub fn check_region(region: &str) -> Result<()> {
+    let b = region.as_bytes();
+    let valid = (1..=63).contains(&b.len())
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-')
+        && !b.iter().all(u8::is_ascii_digit);
+    if valid {
+        return Ok(());
+    }
+    bail!(
+        "'{}' is not an AWS region: a region is a name such as us-east-1 or eu-west-1 (letters, digits and hyphens); fix --region, AWS_REGION, AWS_DEFAULT_REGION or the profile's region",
+        crate::text::escaped(region)
+    )
+}
+
 /// How far this computer's clock is from AWS's, when STS refused a request for its time.
 #[derive(Debug, PartialEq, Eq)]
 enum ClockOff {
@@ -687,6 +707,44 @@ mod tests {
             let text = explain(code, message, &call(), "eu-south-2").to_string();
             assert!(text.contains(expected), "{code}: {text}");
             assert!(!text.contains('\n'));
+        }
+    }
+
+    #[test]
+    fn a_region_is_a_host_label_as_for_the_aws_cli() {
+        for good in [
+            "us-east-1",
+            "eu-west-1",
+            "cn-north-1",
+            "us-gov-west-1",
+            "local",
+            "x",
+        ] {
+            assert!(check_region(good).is_ok(), "{good}");
+        }
+        let long = "a".repeat(64);
+        for bad in [
+            "",
+            " ",
+            "not a region",
+            "us-east-1/x",
+            "-east-1",
+            "east-",
+            "eu_west_1",
+            "us-east-1.",
+            "caf\u{e9}",
+            "12345",
+            &long,
+            "eu-west-1\n",
+        ] {
+            let text = check_region(bad).unwrap_err().to_string();
+            assert!(
+                text.starts_with(&format!(
+                    "'{}' is not an AWS region",
+                    crate::text::escaped(bad)
+                )) && text.contains("us-east-1"),
+                "{bad:?}: {text}"
+            );
         }
     }
 

@@ -182,3 +182,72 @@ fn a_wrong_secret_is_still_the_secret() {
         r.dump()
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// 2. A bad region
+// ---------------------------------------------------------------------------------------
+
+/// A region that is no region is refused in one sentence naming it, before a code is asked
+/// for (there is no terminal and no code: asking would fail with "no terminal") and before
+/// anything is sent. The AWS endpoint is what a user gets (no AWS_ENDPOINT_URL); a proxy on
+/// which nothing listens keeps anything that would leave from reaching AWS.
+#[test]
+fn a_bad_region_is_one_sentence_before_any_code() {
+    let sb = Sandbox::new();
+    let guard = dead_endpoint();
+    let regions = [
+        "not a region",
+        "us-east-1/x",
+        "",
+        " ",
+        "-east-1",
+        "eu_west_1",
+        "us-east-1.",
+        "caf\u{e9}",
+    ];
+    for region in regions {
+        for how in ["flag", "AWS_REGION", "file"] {
+            let mut cmd = sb.cmd(["exec", "-p", "dev"]);
+            match how {
+                "flag" => {
+                    cmd.arg(format!("--region={region}"));
+                }
+                "AWS_REGION" => {
+                    cmd.env("AWS_REGION", region);
+                }
+                _ => sb.write_config(
+                    &STANDARD_CONFIG.replace("region = eu-west-1", &format!("region = {region}")),
+                ),
+            }
+            cmd.args(["--", "true"])
+                .env_remove("AWS_ENDPOINT_URL")
+                .env("HTTPS_PROXY", &guard);
+            let r = run(&mut cmd);
+            sb.write_config(STANDARD_CONFIG);
+            // An empty or blank variable or value is no region at all: us-east-1 then.
+            if how != "flag" && region.trim().is_empty() {
+                continue;
+            }
+            let what = format!("{region:?} from {how}");
+            let line = error_line(&r);
+            eprintln!("{what}: {line}");
+            assert!(
+                !line.contains("ConstructionFailure") && !line.contains("no terminal"),
+                "{what}\n{}",
+                r.dump()
+            );
+            assert!(
+                line.contains(&format!("'{region}'")) && line.contains("region"),
+                "{what}: names the region\n{}",
+                r.dump()
+            );
+            assert!(
+                line.contains("us-east-1") || line.contains("eu-west-1"),
+                "{what}: says what a region looks like\n{}",
+                r.dump()
+            );
+            nothing_kept(&sb, STANDARD_CREDENTIALS, &r);
+        }
+    }
+    assert_eq!(sb.proxy.total(), 0, "{}", sb.proxy.summary());
+}
