@@ -25,6 +25,8 @@ use crate::error::{Error, Result, bail};
 use crate::log::debug;
 use crate::profile::RolePlan;
 
+mod proxy;
+
 /// The keys a call is signed with, and where they came from (for messages).
 pub struct SigningKeys<'a> {
     pub access_key_id: &'a str,
@@ -40,6 +42,8 @@ pub struct Sts {
     /// Endpoint and region, for messages.
     place: String,
     region: String,
+    /// The proxy the SDK's client goes through to STS, by the same environment.
+    route: Option<proxy::Route>,
 }
 
 /// What a call was about, for translating its errors.
@@ -71,11 +75,24 @@ impl Sts {
             Some(url) => url.to_string(),
             None => format!("sts.{region}.amazonaws.com"),
         };
+        let found = proxy::lookup(&place);
+        for var in &found.ignored {
+            debug!("{var} is set but is no proxy URL the AWS SDK can use: it is ignored");
+        }
+        match (&found.route, found.bypass) {
+            (Some(route), _) => debug!(
+                "STS at {place} is reached through the proxy {} (from {})",
+                route.proxy, route.var
+            ),
+            (None, Some(var)) => debug!("{var} lets STS at {place} bypass the proxy"),
+            (None, None) => {}
+        }
         Ok(Self {
             config,
             runtime,
             place,
             region: region.to_string(),
+            route: found.route,
         })
     }
 
@@ -336,9 +353,14 @@ impl Sts {
                     }
                     // No AWS error document: an HTML page from a proxy, or a cut answer.
                     None => Error::new(format!(
-                        "STS at {} answered HTTP {status} (an error) without an AWS error; {}",
+                        "STS at {}{} answered HTTP {status} (an error) without an AWS error; {}{}",
                         self.place,
-                        again_or(call, "try again later")
+                        self.via(),
+                        again_or(call, "try again later"),
+                        self.route.as_ref().map_or(String::new(), |r| format!(
+                            "; if the proxy sent it, check {} and NO_PROXY",
+                            r.var
+                        ))
                     )),
                 }
             }
@@ -349,31 +371,63 @@ impl Sts {
             SdkError::DispatchFailure(failure)
                 if failure.as_connector_error().is_some_and(connection_refused) =>
             {
+                let not_sent = if call.device.is_some() {
+                    "the MFA code was not sent; "
+                } else {
+                    ""
+                };
+                match &self.route {
+                    // With a proxy, the only connection made is the one to the proxy.
+                    Some(route) => Error::new(format!(
+                        "cannot reach the proxy {} (from {}) on the way to STS at {}: {}; {not_sent}check {} and NO_PROXY",
+                        route.proxy,
+                        route.var,
+                        self.place,
+                        innermost_cause(&err),
+                        route.var
+                    )),
+                    None => Error::new(format!(
+                        "cannot reach STS at {} (region {}): {}; {not_sent}check the network, the region, or AWS_ENDPOINT_URL",
+                        self.place,
+                        self.region,
+                        innermost_cause(&err),
+                    )),
+                }
+            }
+            // The proxy did not open the tunnel: no byte of the request went to STS.
+            SdkError::DispatchFailure(_)
+                if let Some(route) = &self.route
+                    && let Some(why) = tunnel_failure(&err) =>
+            {
                 Error::new(format!(
-                    "cannot reach STS at {} (region {}): {}; {}check the network, the region, or AWS_ENDPOINT_URL",
+                    "the proxy {} (from {}) did not open a connection to STS at {} ({why}); {}check {} and NO_PROXY",
+                    route.proxy,
+                    route.var,
                     self.place,
-                    self.region,
-                    innermost_cause(&err),
                     if call.device.is_some() {
                         "the MFA code was not sent; "
                     } else {
                         ""
-                    }
+                    },
+                    route.var
                 ))
             }
             // The request may have gone out before the connection broke.
             SdkError::DispatchFailure(_) if call.device.is_some() => Error::new(format!(
-                "the connection to STS at {} (region {}) failed: {}; {}",
+                "the connection to STS at {}{} (region {}) failed: {}; {}",
                 self.place,
+                self.via(),
                 self.region,
                 innermost_cause(&err),
                 again(call)
             )),
             SdkError::DispatchFailure(_) => Error::new(format!(
-                "cannot reach STS at {} (region {}): {}; check the network, the region, or AWS_ENDPOINT_URL",
+                "cannot reach STS at {}{} (region {}): {}; {}",
                 self.place,
+                self.via(),
                 self.region,
-                innermost_cause(&err)
+                innermost_cause(&err),
+                self.what_to_check()
             )),
             SdkError::ResponseError(_) => Error::new(format!(
                 "STS at {} sent an answer that cannot be read ({}); {}",
@@ -389,15 +443,37 @@ impl Sts {
     }
 
     fn too_slow(&self, call: &CallContext) -> Error {
+        let check = self.what_to_check();
         let next = if call.device.is_some() {
-            "the MFA code may have been used, so check the network, the region, or AWS_ENDPOINT_URL and wait for the next code before trying again"
+            format!(
+                "the MFA code may have been used, so {check} and wait for the next code before trying again"
+            )
         } else {
-            "check the network, the region, or AWS_ENDPOINT_URL, then try again"
+            format!("{check}, then try again")
         };
         Error::new(format!(
-            "STS at {} did not answer in time (region {}): {next}",
-            self.place, self.region
+            "STS at {}{} did not answer in time (region {}): {next}",
+            self.place,
+            self.via(),
+            self.region
         ))
+    }
+
+    /// ` through the proxy HOST:PORT (from HTTPS_PROXY)`, or nothing without a proxy.
+    fn via(&self) -> String {
+        self.route.as_ref().map_or(String::new(), |r| {
+            format!(" through the proxy {} (from {})", r.proxy, r.var)
+        })
+    }
+
+    fn what_to_check(&self) -> String {
+        match &self.route {
+            Some(r) => format!(
+                "check the network, {} and NO_PROXY, the region, or AWS_ENDPOINT_URL",
+                r.var
+            ),
+            None => "check the network, the region, or AWS_ENDPOINT_URL".to_string(),
+        }
     }
 }
 
@@ -418,6 +494,26 @@ pub fn check_region(region: &str) -> Result<()> {
         "'{}' is not an AWS region: a region is a name such as us-east-1 or eu-west-1 (letters, digits and hyphens); fix --region, AWS_REGION, AWS_DEFAULT_REGION or the profile's region",
         crate::text::escaped(region)
     )
+}
+
+/// Why the proxy did not open the tunnel to STS, when that is what failed.
+fn tunnel_failure(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        // hyper-util's TunnelError, which aws-mfa cannot name: its text is all there is.
+        if let Some(what) = e.to_string().strip_prefix("tunnel error: ") {
+            return Some(match what {
+                "proxy authorization required" => {
+                    "it asks for proxy credentials: HTTP 407".to_string()
+                }
+                "unsuccessful" => "it refused the CONNECT request".to_string(),
+                "unexpected end of file" => "it closed the connection".to_string(),
+                _ => innermost_cause(e),
+            });
+        }
+        next = e.source();
+    }
+    None
 }
 
 /// How far this computer's clock is from AWS's, when STS refused a request for its time.

@@ -4,6 +4,11 @@
 
 mod common;
 
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
 use common::*;
 
 // ---------------------------------------------------------------------------------------
@@ -250,4 +255,171 @@ fn a_bad_region_is_one_sentence_before_any_code() {
         }
     }
     assert_eq!(sb.proxy.total(), 0, "{}", sb.proxy.summary());
+}
+
+// ---------------------------------------------------------------------------------------
+// 3. A proxy that refuses
+// ---------------------------------------------------------------------------------------
+
+/// What the fake HTTPS proxy does with a CONNECT.
+#[derive(Clone, Copy, Debug)]
+enum ProxyAnswer {
+    /// Close the connection without an answer.
+    Close,
+    /// Answer with this status.
+    Status(u16, &'static str),
+}
+
+/// A proxy on 127.0.0.1 that never connects anywhere: it reads a request head, keeps its
+/// first line, and answers as told.
+struct FakeProxy {
+    port: u16,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl FakeProxy {
+    fn start(answer: ProxyAnswer) -> FakeProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        thread::spawn(move || {
+            for conn in listener.incoming() {
+                let Ok(conn) = conn else { continue };
+                let log = Arc::clone(&log);
+                thread::spawn(move || serve_proxy(conn, answer, &log));
+            }
+        });
+        FakeProxy { port, seen }
+    }
+
+    fn requests(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn serve_proxy(conn: TcpStream, answer: ProxyAnswer, log: &Mutex<Vec<String>>) {
+    let mut reader = BufReader::new(conn.try_clone().unwrap());
+    let mut first = String::new();
+    if reader.read_line(&mut first).unwrap_or(0) == 0 {
+        return;
+    }
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).unwrap_or(0) == 0 || header.trim().is_empty() {
+            break;
+        }
+    }
+    log.lock().unwrap().push(first.trim().to_string());
+    let mut conn = conn;
+    if let ProxyAnswer::Status(status, reason) = answer {
+        let _ = write!(
+            conn,
+            "HTTP/1.1 {status} {reason}\r\nProxy-Authenticate: Basic realm=\"corp\"\r\nContent-Length: 0\r\n\r\n"
+        );
+    }
+}
+
+/// An STS endpoint that can never be reached except through the proxy: `.invalid` names
+/// never resolve, so nothing of these tests can go anywhere but to 127.0.0.1.
+const UNREACHABLE_STS: &str = "https://sts.eu-west-1.amazonaws.com.invalid";
+
+/// `exec -p dev` with a code, through `proxy`, to an STS that only the proxy could reach.
+fn exec_through(sb: &Sandbox, proxy: &str, verbose: bool) -> Run {
+    let mut cmd = exec_with_code(sb, "dev", if verbose { &["-v"] } else { &[] });
+    cmd.env("AWS_ENDPOINT_URL", UNREACHABLE_STS)
+        .env("HTTPS_PROXY", proxy);
+    run(&mut cmd)
+}
+
+/// The proxy named by host and port, never with the user and password of its URL; told to
+/// check HTTPS_PROXY and NO_PROXY.
+#[track_caller]
+fn names_the_proxy(r: &Run, port: u16, what: &str) -> String {
+    let line = error_line(r);
+    eprintln!("{what}: {line}");
+    assert!(
+        line.contains(&format!("127.0.0.1:{port}")) && line.contains("proxy"),
+        "{what}: names the proxy\n{}",
+        r.dump()
+    );
+    assert!(
+        line.contains("HTTPS_PROXY") && line.contains("NO_PROXY"),
+        "{what}: says what to check\n{}",
+        r.dump()
+    );
+    for secret in ["proxyuser", "s3cr3t"] {
+        assert!(
+            !r.stderr.contains(secret),
+            "{what}: shows the proxy's credentials\n{}",
+            r.dump()
+        );
+    }
+    line
+}
+
+#[test]
+fn a_proxy_where_nothing_listens_is_named() {
+    let sb = Sandbox::new();
+    let dead = dead_endpoint();
+    let port: u16 = dead.rsplit(':').next().unwrap().parse().unwrap();
+    let proxy = format!("http://proxyuser:s3cr3t@127.0.0.1:{port}");
+    let r = exec_through(&sb, &proxy, false);
+    let line = names_the_proxy(&r, port, "refused");
+    assert!(line.contains("not sent"), "{}", r.dump());
+    nothing_kept(&sb, STANDARD_CREDENTIALS, &r);
+}
+
+#[test]
+fn a_proxy_that_refuses_the_tunnel_is_named() {
+    let answers = [
+        (ProxyAnswer::Close, "closes the connection"),
+        (
+            ProxyAnswer::Status(407, "Proxy Authentication Required"),
+            "407",
+        ),
+        (ProxyAnswer::Status(403, "Forbidden"), "403"),
+    ];
+    for (answer, what) in answers {
+        let sb = Sandbox::new();
+        let fake = FakeProxy::start(answer);
+        let proxy = format!("http://proxyuser:s3cr3t@127.0.0.1:{}", fake.port);
+        let r = exec_through(&sb, &proxy, false);
+        let line = names_the_proxy(&r, fake.port, what);
+        // The tunnel never opened: the request, and the code in it, never left.
+        assert!(line.contains("not sent"), "{what}\n{}", r.dump());
+        if let ProxyAnswer::Status(407, _) = answer {
+            assert!(line.contains("credentials"), "{what}\n{}", r.dump());
+        }
+        let requests = fake.requests();
+        assert_eq!(
+            requests,
+            ["CONNECT sts.eu-west-1.amazonaws.com.invalid:443 HTTP/1.1"],
+            "{what}: one CONNECT, never retried\n{}",
+            r.dump()
+        );
+        nothing_kept(&sb, STANDARD_CREDENTIALS, &r);
+    }
+}
+
+/// `-v` says which proxy the request goes through, without its credentials.
+#[test]
+fn verbose_names_the_proxy_without_its_credentials() {
+    let sb = Sandbox::new();
+    let fake = FakeProxy::start(ProxyAnswer::Status(403, "Forbidden"));
+    let proxy = format!("http://proxyuser:s3cr3t@127.0.0.1:{}", fake.port);
+    let r = exec_through(&sb, &proxy, true);
+    assert_eq!(r.code(), Some(1), "{}", r.dump());
+    let said = r
+        .stderr
+        .lines()
+        .find(|l| l.contains("debug:") && l.contains("proxy"))
+        .unwrap_or_else(|| panic!("-v does not name the proxy\n{}", r.dump()));
+    assert!(
+        said.contains(&format!("127.0.0.1:{}", fake.port)) && said.contains("HTTPS_PROXY"),
+        "{}",
+        r.dump()
+    );
+    assert!(!r.stderr.contains("s3cr3t"), "{}", r.dump());
+    assert!(!r.stderr.contains("proxyuser"), "{}", r.dump());
 }
