@@ -10,6 +10,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result, bail};
+use crate::log::debug;
 
 /// How a code will be obtained, decided before any code is needed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -460,22 +461,30 @@ fn take_foreground(tty: RawFd) {
 const ATTEMPTS: usize = 3;
 
 fn prompt(device: &str, what: &str) -> Result<String> {
+    debug!("asking for the code on the terminal");
     for _ in 0..ATTEMPTS {
         let config = rpassword::ConfigBuilder::new()
             .password_feedback_mask('*')
             .build();
-        let answer = rpassword::prompt_password_with_config(
+        let answer = match rpassword::prompt_password_with_config(
             format!("MFA code for {device} ({what}): "),
             config,
-        )
-        .map_err(|_| no_terminal())?;
+        ) {
+            Ok(answer) => answer,
+            // Ctrl-D on an empty line: the line the prompt is on is ended for the message.
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                tty_say("\n");
+                return Err(no_code_given(device));
+            }
+            Err(_) => return Err(no_terminal()),
+        };
         let code = answer.trim();
         if is_code(code) {
             return Ok(code.to_string());
         }
         if code.is_empty() {
             // An empty line (or end of input) is a request to stop, not a typo.
-            bail!("no MFA code was entered");
+            return Err(no_code_given(device));
         }
         tty_say("That is not a 6-digit code; try again.\n");
     }
@@ -487,6 +496,12 @@ fn tty_say(text: &str) {
     if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
         let _ = tty.write_all(text.as_bytes());
     }
+}
+
+fn no_code_given(device: &str) -> Error {
+    Error::new(format!(
+        "no MFA code was given at the prompt for {device}; run again and type the code your device shows, or pass it with --token-code CODE"
+    ))
 }
 
 fn no_terminal() -> Error {

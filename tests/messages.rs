@@ -8,6 +8,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Duration;
 
 use common::*;
 
@@ -422,4 +423,33 @@ fn verbose_names_the_proxy_without_its_credentials() {
     );
     assert!(!r.stderr.contains("s3cr3t"), "{}", r.dump());
     assert!(!r.stderr.contains("proxyuser"), "{}", r.dump());
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. Ctrl-D at the prompt
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn ctrl_d_at_the_prompt_is_no_code_given() {
+    let sb = Sandbox::new();
+    let p = pty_run(
+        &sb,
+        &["\u{4}"],
+        &["exec", "-p", "dev", "--", "true"],
+        Duration::from_secs(60),
+    );
+    assert!(!p.timed_out, "{}", p.dump());
+    assert_eq!(p.answered, 1, "the prompt was not shown\n{}", p.dump());
+    assert_eq!(p.code, 1, "{}", p.dump());
+    let lines: Vec<&str> = p.stderr.lines().filter(|l| !l.is_empty()).collect();
+    assert_eq!(lines.len(), 1, "one line\n{}", p.dump());
+    let line = lines[0];
+    assert!(
+        line.contains("no MFA code was given") && line.contains("--token-code"),
+        "{}",
+        p.dump()
+    );
+    assert!(!line.contains("terminal"), "{}", p.dump());
+    assert_eq!(sb.proxy.total(), 0, "{}", sb.proxy.summary());
+    assert!(sb.cache_entries().is_empty());
 }
