@@ -6,6 +6,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::Duration;
@@ -452,4 +453,91 @@ fn ctrl_d_at_the_prompt_is_no_code_given() {
     assert!(!line.contains("terminal"), "{}", p.dump());
     assert_eq!(sb.proxy.total(), 0, "{}", sb.proxy.summary());
     assert!(sb.cache_entries().is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. A bad mfa_process output
+// ---------------------------------------------------------------------------------------
+
+/// An executable `/bin/sh` script in the sandbox.
+fn script(sb: &Sandbox, name: &str, body: &str) -> PathBuf {
+    let path = sb.root.join(name);
+    std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    path
+}
+
+#[test]
+fn a_bad_mfa_process_output_is_a_sentence_about_that_command() {
+    // (what it prints, how the message describes it)
+    let cases: [(&str, &str); 7] = [
+        ("printf ''", "nothing"),
+        ("echo", "an empty line"),
+        ("echo 12345", "5 digits"),
+        ("echo 1234567", "7 digits"),
+        ("echo 'Code: 123456'", "12 characters"),
+        ("echo '123 456'", "7 characters"),
+        ("printf '\\377\\376123456\\n'", "not UTF-8"),
+    ];
+    for (body, described) in cases {
+        let sb = Sandbox::new();
+        let otp = script(&sb, "otp-tool", body);
+        // A seed on the command line is a secret: the message names the program alone.
+        let command = format!("{} --seed JBSWY3DPEHPK3PXP", otp.display());
+        sb.write_config(&STANDARD_CONFIG.replace(
+            "region = eu-west-1\n",
+            &format!("region = eu-west-1\nmfa_process = {command}\n"),
+        ));
+        let r = run(&mut sb.cmd(["exec", "-p", "dev", "--", "true"]));
+        let line = error_line(&r);
+        eprintln!("{body}: {line}");
+        assert!(
+            line.contains(&format!("mfa_process '{}'", otp.display())),
+            "{body}: names the command\n{}",
+            r.dump()
+        );
+        assert!(
+            line.contains(described) && line.contains("6 digits"),
+            "{body}: says what it printed\n{}",
+            r.dump()
+        );
+        assert!(
+            !line.contains("JBSWY3DPEHPK3PXP"),
+            "{body}: shows the seed\n{}",
+            r.dump()
+        );
+        for shown in ["12345", "Code:", "123 456"] {
+            assert!(
+                !line.contains(shown),
+                "{body}: shows the output\n{}",
+                r.dump()
+            );
+        }
+        assert_eq!(sb.proxy.total(), 0, "{}", sb.proxy.summary());
+        nothing_kept(&sb, STANDARD_CREDENTIALS, &r);
+    }
+}
+
+/// `-v` says which command is asked for the code, not its arguments.
+#[test]
+fn verbose_names_the_mfa_process() {
+    let sb = Sandbox::new();
+    // Not CODE: the account id in the device's ARN holds that.
+    let otp = script(&sb, "otp-tool", "echo 975310");
+    let command = format!("{} --seed JBSWY3DPEHPK3PXP", otp.display());
+    sb.write_config(&STANDARD_CONFIG.replace(
+        "region = eu-west-1\n",
+        &format!("region = eu-west-1\nmfa_process = {command}\n"),
+    ));
+    let r = run(&mut sb.cmd(["exec", "-v", "-p", "dev", "--", "true"]));
+    r.assert_success();
+    assert!(
+        r.stderr.lines().any(
+            |l| l.contains("debug:") && l.contains(&format!("mfa_process '{}'", otp.display()))
+        ),
+        "{}",
+        r.dump()
+    );
+    assert!(!r.stderr.contains("JBSWY3DPEHPK3PXP"), "{}", r.dump());
+    assert!(!r.stderr.contains("975310"), "{}", r.dump());
 }
