@@ -10,6 +10,8 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result, bail};
+use crate::log::debug;
+use crate::text;
 
 /// How a code will be obtained, decided before any code is needed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,6 +140,8 @@ fn run_mfa_process(command: &str, timeout: Duration) -> Result<String> {
     };
     let deadline = Instant::now() + timeout;
     let seconds = timeout.as_secs();
+    // The program only: its arguments may hold a secret (oathtool --totp -b SEED).
+    debug!("asking mfa_process '{program}' for the code (it may take {seconds} s)");
     let more_time = format!("allow it more time with {PROCESS_TIMEOUT_VAR} (in seconds)");
     let terminal = Foreground::claim();
     let mut cmd = Command::new(program);
@@ -190,9 +194,35 @@ fn run_mfa_process(command: &str, timeout: Duration) -> Result<String> {
     if let Some(terminal) = terminal {
         terminal.restore(ended);
     }
-    let code = String::from_utf8_lossy(&outcome?).trim().to_string();
-    check_code(&code, "mfa_process")?;
-    Ok(code)
+    code_in_output(&outcome?, program)
+}
+
+/// The code on mfa_process's first line (its line break included, if any); else a
+/// sentence about what it printed, which describes the output without showing it.
+fn code_in_output(line: &[u8], program: &str) -> Result<String> {
+    let described = match std::str::from_utf8(line) {
+        Ok(line) => {
+            let code = line.trim();
+            if is_code(code) {
+                return Ok(code.to_string());
+            }
+            let length = code.chars().count();
+            if line.is_empty() {
+                "nothing".to_string()
+            } else if code.is_empty() {
+                "an empty line".to_string()
+            } else if code.bytes().all(|b| b.is_ascii_digit()) {
+                format!("{length} digits")
+            } else {
+                format!("a line of {length} characters that are not all digits 0-9")
+            }
+        }
+        Err(_) => "a line that is not UTF-8 text".to_string(),
+    };
+    bail!(
+        "mfa_process '{}' printed {described} where an MFA code of 6 digits was expected; run it by hand to see what it prints, and make it print only the code on its first line",
+        text::escaped(program)
+    )
 }
 
 fn failed(program: &str, status: ExitStatus) -> Error {
@@ -203,7 +233,7 @@ fn failed(program: &str, status: ExitStatus) -> Error {
 
 /// How reading the first line ended.
 enum Line {
-    /// The line, without its line break (or all there was, at EOF).
+    /// The line with its line break (or all there was, at EOF: maybe nothing).
     Read(Vec<u8>),
     /// No line by the deadline.
     TimedOut,
@@ -233,7 +263,7 @@ fn first_line(stdout: &mut ChildStdout, group: &mut Group, deadline: Instant) ->
                 return Ok(Line::Read(buf[..len].to_vec()));
             }
             if let Some(end) = buf[len..len + n].iter().position(|&b| b == b'\n') {
-                return Ok(Line::Read(buf[..len + end].to_vec()));
+                return Ok(Line::Read(buf[..=len + end].to_vec()));
             }
             len += n;
             if len > MAX_LINE {
@@ -460,22 +490,30 @@ fn take_foreground(tty: RawFd) {
 const ATTEMPTS: usize = 3;
 
 fn prompt(device: &str, what: &str) -> Result<String> {
+    debug!("asking for the code on the terminal");
     for _ in 0..ATTEMPTS {
         let config = rpassword::ConfigBuilder::new()
             .password_feedback_mask('*')
             .build();
-        let answer = rpassword::prompt_password_with_config(
+        let answer = match rpassword::prompt_password_with_config(
             format!("MFA code for {device} ({what}): "),
             config,
-        )
-        .map_err(|_| no_terminal())?;
+        ) {
+            Ok(answer) => answer,
+            // Ctrl-D on an empty line: the line the prompt is on is ended for the message.
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                tty_say("\n");
+                return Err(no_code_given(device));
+            }
+            Err(_) => return Err(no_terminal()),
+        };
         let code = answer.trim();
         if is_code(code) {
             return Ok(code.to_string());
         }
         if code.is_empty() {
             // An empty line (or end of input) is a request to stop, not a typo.
-            bail!("no MFA code was entered");
+            return Err(no_code_given(device));
         }
         tty_say("That is not a 6-digit code; try again.\n");
     }
@@ -487,6 +525,12 @@ fn tty_say(text: &str) {
     if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
         let _ = tty.write_all(text.as_bytes());
     }
+}
+
+fn no_code_given(device: &str) -> Error {
+    Error::new(format!(
+        "no MFA code was given at the prompt for {device}; run again and type the code your device shows, or pass it with --token-code CODE"
+    ))
 }
 
 fn no_terminal() -> Error {
@@ -599,6 +643,44 @@ mod tests {
         assert!(err.to_string().contains("empty"));
         let err = run("/nonexistent/mfa-tool").unwrap_err();
         assert!(err.to_string().contains("cannot run mfa_process"), "{err}");
+    }
+
+    #[test]
+    fn a_bad_output_is_described_not_shown() {
+        let said = |output: &[u8]| {
+            code_in_output(output, "otp\x1b[2J")
+                .unwrap_err()
+                .to_string()
+        };
+        for (output, described) in [
+            (&b""[..], "printed nothing where"),
+            (b"\n", "printed an empty line where"),
+            (b" \r\n", "printed an empty line where"),
+            (b"98765\n", "printed 5 digits where"),
+            (b"9876543", "printed 7 digits where"),
+            (
+                b"Code: 987654\n",
+                "printed a line of 12 characters that are not all digits 0-9 where",
+            ),
+            (
+                "９８７６５４\n".as_bytes(),
+                "printed a line of 6 characters that",
+            ),
+            (
+                b"\xff\xfe987654\n",
+                "printed a line that is not UTF-8 text where",
+            ),
+        ] {
+            let text = said(output);
+            assert!(
+                text.starts_with("mfa_process 'otp\\u{1b}[2J' printed")
+                    && text.contains(described)
+                    && text.contains("6 digits"),
+                "{output:?}: {text}"
+            );
+            assert!(!text.contains("9876"), "{output:?}: {text}");
+        }
+        assert_eq!(code_in_output(b" 987654\r\n", "otp").unwrap(), "987654");
     }
 
     #[test]

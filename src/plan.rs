@@ -110,6 +110,10 @@ impl Plan {
         files: &Files,
         profile: ResolvedProfile,
     ) -> Result<Plan> {
+        if purpose != Purpose::Offline {
+            // A region no request can use is refused before a code is asked for.
+            crate::sts::check_region_from(&profile.sts_region, profile.origins.region.as_ref())?;
+        }
         let cache = Cache::locate()?;
         let device = match &profile.device {
             Some(device) => DeviceSource::Configured(device.clone()),

@@ -20,10 +20,12 @@ use aws_smithy_runtime_api::client::retries::classifiers::{
     ClassifyRetry, RetryAction, RetryClassifierPriority,
 };
 
-use crate::credentials::{Credentials, now};
-use crate::error::{Error, Result};
+use crate::credentials::{Credentials, now, rfc3339};
+use crate::error::{Error, Result, bail};
 use crate::log::debug;
 use crate::profile::RolePlan;
+
+mod proxy;
 
 /// The keys a call is signed with, and where they came from (for messages).
 pub struct SigningKeys<'a> {
@@ -40,6 +42,8 @@ pub struct Sts {
     /// Endpoint and region, for messages.
     place: String,
     region: String,
+    /// The proxy the SDK's client goes through to STS, by the same environment.
+    route: Option<proxy::Route>,
 }
 
 /// What a call was about, for translating its errors.
@@ -54,6 +58,7 @@ struct CallContext<'a> {
 
 impl Sts {
     pub fn new(region: &str, endpoint_url: Option<&str>) -> Result<Self> {
+        check_region(region)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -70,11 +75,24 @@ impl Sts {
             Some(url) => url.to_string(),
             None => format!("sts.{region}.amazonaws.com"),
         };
+        let found = proxy::lookup(&place);
+        for var in &found.ignored {
+            debug!("{var} is set but is no proxy URL the AWS SDK can use: it is ignored");
+        }
+        match (&found.route, found.bypass) {
+            (Some(route), _) => debug!(
+                "STS at {place} is reached through the proxy {} (from {})",
+                route.proxy, route.var
+            ),
+            (None, Some(var)) => debug!("{var} lets STS at {place} bypass the proxy"),
+            (None, None) => {}
+        }
         Ok(Self {
             config,
             runtime,
             place,
             region: region.to_string(),
+            route: found.route,
         })
     }
 
@@ -325,12 +343,24 @@ impl Sts {
                             again_or(call, "try again later")
                         ))
                     }
-                    Some(code) => explain(code, e.message().unwrap_or(""), call, &self.region),
+                    Some(code) => {
+                        let message = e.message().unwrap_or("");
+                        let date = service.raw().headers().get("date");
+                        match clock_off(code, message, date, now()) {
+                            Some(off) => clock_error(off),
+                            None => explain(code, message, call, &self.region),
+                        }
+                    }
                     // No AWS error document: an HTML page from a proxy, or a cut answer.
                     None => Error::new(format!(
-                        "STS at {} answered HTTP {status} (an error) without an AWS error; {}",
+                        "STS at {}{} answered HTTP {status} (an error) without an AWS error; {}{}",
                         self.place,
-                        again_or(call, "try again later")
+                        self.via(),
+                        again_or(call, "try again later"),
+                        self.route.as_ref().map_or(String::new(), |r| format!(
+                            "; if the proxy sent it, check {} and NO_PROXY",
+                            r.var
+                        ))
                     )),
                 }
             }
@@ -341,31 +371,63 @@ impl Sts {
             SdkError::DispatchFailure(failure)
                 if failure.as_connector_error().is_some_and(connection_refused) =>
             {
+                let not_sent = if call.device.is_some() {
+                    "the MFA code was not sent; "
+                } else {
+                    ""
+                };
+                match &self.route {
+                    // With a proxy, the only connection made is the one to the proxy.
+                    Some(route) => Error::new(format!(
+                        "cannot reach the proxy {} (from {}) on the way to STS at {}: {}; {not_sent}check {} and NO_PROXY",
+                        route.proxy,
+                        route.var,
+                        self.place,
+                        innermost_cause(&err),
+                        route.var
+                    )),
+                    None => Error::new(format!(
+                        "cannot reach STS at {} (region {}): {}; {not_sent}check the network, the region, or AWS_ENDPOINT_URL",
+                        self.place,
+                        self.region,
+                        innermost_cause(&err),
+                    )),
+                }
+            }
+            // The proxy did not open the tunnel: no byte of the request went to STS.
+            SdkError::DispatchFailure(_)
+                if let Some(route) = &self.route
+                    && let Some(why) = tunnel_failure(&err) =>
+            {
                 Error::new(format!(
-                    "cannot reach STS at {} (region {}): {}; {}check the network, the region, or AWS_ENDPOINT_URL",
+                    "the proxy {} (from {}) did not open a connection to STS at {} ({why}); {}check {} and NO_PROXY",
+                    route.proxy,
+                    route.var,
                     self.place,
-                    self.region,
-                    innermost_cause(&err),
                     if call.device.is_some() {
                         "the MFA code was not sent; "
                     } else {
                         ""
-                    }
+                    },
+                    route.var
                 ))
             }
             // The request may have gone out before the connection broke.
             SdkError::DispatchFailure(_) if call.device.is_some() => Error::new(format!(
-                "the connection to STS at {} (region {}) failed: {}; {}",
+                "the connection to STS at {}{} (region {}) failed: {}; {}",
                 self.place,
+                self.via(),
                 self.region,
                 innermost_cause(&err),
                 again(call)
             )),
             SdkError::DispatchFailure(_) => Error::new(format!(
-                "cannot reach STS at {} (region {}): {}; check the network, the region, or AWS_ENDPOINT_URL",
+                "cannot reach STS at {}{} (region {}): {}; {}",
                 self.place,
+                self.via(),
                 self.region,
-                innermost_cause(&err)
+                innermost_cause(&err),
+                self.what_to_check()
             )),
             SdkError::ResponseError(_) => Error::new(format!(
                 "STS at {} sent an answer that cannot be read ({}); {}",
@@ -381,15 +443,180 @@ impl Sts {
     }
 
     fn too_slow(&self, call: &CallContext) -> Error {
+        let check = self.what_to_check();
         let next = if call.device.is_some() {
-            "the MFA code may have been used, so check the network, the region, or AWS_ENDPOINT_URL and wait for the next code before trying again"
+            format!(
+                "the MFA code may have been used, so {check} and wait for the next code before trying again"
+            )
         } else {
-            "check the network, the region, or AWS_ENDPOINT_URL, then try again"
+            format!("{check}, then try again")
         };
         Error::new(format!(
-            "STS at {} did not answer in time (region {}): {next}",
-            self.place, self.region
+            "STS at {}{} did not answer in time (region {}): {next}",
+            self.place,
+            self.via(),
+            self.region
         ))
+    }
+
+    /// ` through the proxy HOST:PORT (from HTTPS_PROXY)`, or nothing without a proxy.
+    fn via(&self) -> String {
+        self.route.as_ref().map_or(String::new(), |r| {
+            format!(" through the proxy {} (from {})", r.proxy, r.var)
+        })
+    }
+
+    fn what_to_check(&self) -> String {
+        match &self.route {
+            Some(r) => format!(
+                "check the network, {} and NO_PROXY, the region, or AWS_ENDPOINT_URL",
+                r.var
+            ),
+            None => "check the network, the region, or AWS_ENDPOINT_URL".to_string(),
+        }
+    }
+}
+
+/// A region as the AWS CLI (botocore) takes one: a host label, 1 to 63 letters, digits and
+/// inner hyphens, not all digits. Checked before a code is asked for: the SDK would refuse
+/// it only when building the request, with a dump of its internals.
+pub fn check_region(region: &str) -> Result<()> {
+    check_region_from(region, None)
+}
+
+/// [`check_region`], naming where the region came from when that is known.
+pub fn check_region_from(region: &str, from: Option<&crate::settings::Origin>) -> Result<()> {
+    let b = region.as_bytes();
+    let valid = (1..=63).contains(&b.len())
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && !region.starts_with('-')
+        && !region.ends_with('-')
+        && !b.iter().all(u8::is_ascii_digit);
+    if valid {
+        return Ok(());
+    }
+    let fix = from.map_or_else(
+        || "--region, AWS_REGION, AWS_DEFAULT_REGION or the profile's region".to_string(),
+        |origin| origin.to_string(),
+    );
+    bail!(
+        "'{}' is not an AWS region: a region is a name such as us-east-1 or eu-west-1 (letters, digits and hyphens); fix {fix}",
+        crate::text::escaped(region)
+    )
+}
+
+/// Why the proxy did not open the tunnel to STS, when that is what failed.
+fn tunnel_failure(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        // hyper-util's TunnelError, which aws-mfa cannot name: its text is all there is.
+        if let Some(what) = e.to_string().strip_prefix("tunnel error: ") {
+            return Some(match what {
+                "proxy authorization required" => {
+                    "it asks for proxy credentials: HTTP 407".to_string()
+                }
+                "unsuccessful" => "it refused the CONNECT request".to_string(),
+                "unexpected end of file" => "it closed the connection".to_string(),
+                _ => innermost_cause(e),
+            });
+        }
+        next = e.source();
+    }
+    None
+}
+
+/// How far this computer's clock is from AWS's, when STS refused a request for its time.
+#[derive(Debug, PartialEq, Eq)]
+enum ClockOff {
+    /// Seconds this clock is ahead of AWS's (negative: behind), and AWS's time then.
+    By {
+        ahead: i64,
+        aws_time: i64,
+    },
+    Unknown,
+}
+
+/// Whether STS refused a request because of the time it was signed with, and by how much
+/// the clock is off: from the message when it says so, else from the answer's `Date`.
+fn clock_off(code: &str, message: &str, date: Option<&str>, now: i64) -> Option<ClockOff> {
+    // "Signature expired: SIGNED is now earlier than LIMIT (AWS_NOW - 15 min.)", or
+    // "Signature not yet current: SIGNED is still later than LIMIT (AWS_NOW + 15 min.)".
+    let signature_time =
+        message.contains("Signature expired") || message.contains("Signature not yet current");
+    let time_code = matches!(
+        code,
+        "RequestExpired" | "RequestTimeTooSkewed" | "RequestInTheFuture"
+    );
+    if !signature_time && !time_code {
+        return None;
+    }
+    let stamps: Vec<i64> = message
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter_map(amz_date)
+        .collect();
+    if let [signed, _, aws_time, ..] = stamps[..] {
+        return Some(ClockOff::By {
+            ahead: signed - aws_time,
+            aws_time,
+        });
+    }
+    let aws_time = date
+        .and_then(|d| {
+            aws_smithy_types::DateTime::from_str(d, aws_smithy_types::date_time::Format::HttpDate)
+                .ok()
+        })
+        .map(|d| d.secs())
+        // Within a minute, the Date cannot tell a clock that is off from a slow request.
+        .filter(|aws_time| (now - aws_time).abs() >= 60);
+    Some(match aws_time {
+        Some(aws_time) => ClockOff::By {
+            ahead: now - aws_time,
+            aws_time,
+        },
+        None => ClockOff::Unknown,
+    })
+}
+
+/// `20240101T003000Z`, the form of SigV4's X-Amz-Date.
+fn amz_date(word: &str) -> Option<i64> {
+    let b = word.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 16 || b[8] != b'T' || b[15] != b'Z' || !digits(0..8) || !digits(9..15) {
+        return None;
+    }
+    crate::credentials::parse_rfc3339(&format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &word[0..4],
+        &word[4..6],
+        &word[6..8],
+        &word[9..11],
+        &word[11..13],
+        &word[13..15]
+    ))
+}
+
+fn clock_error(off: ClockOff) -> Error {
+    let how = match off {
+        ClockOff::By { ahead, aws_time } => format!(
+            "this computer's clock is {} {} AWS's (AWS's time was {})",
+            span(ahead.unsigned_abs()),
+            if ahead > 0 { "ahead of" } else { "behind" },
+            rfc3339(aws_time)
+        ),
+        ClockOff::Unknown => "this computer's clock is off".to_string(),
+    };
+    Error::new(format!(
+        "STS refused the request because {how}, and AWS takes a request only within 15 minutes of its own time; correct the clock (turn on automatic network time) and run again"
+    ))
+}
+
+/// `2h05m`, `42m`, `30s`.
+fn span(seconds: u64) -> String {
+    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}s"),
+        (0, m) => format!("{m}m"),
+        (h, m) => format!("{h}h{m:02}m"),
     }
 }
 
@@ -586,6 +813,105 @@ mod tests {
             assert!(text.contains(expected), "{code}: {text}");
             assert!(!text.contains('\n'));
         }
+    }
+
+    #[test]
+    fn a_region_is_a_host_label_as_for_the_aws_cli() {
+        for good in [
+            "us-east-1",
+            "eu-west-1",
+            "cn-north-1",
+            "us-gov-west-1",
+            "local",
+            "x",
+        ] {
+            assert!(check_region(good).is_ok(), "{good}");
+        }
+        let long = "a".repeat(64);
+        for bad in [
+            "",
+            " ",
+            "not a region",
+            "us-east-1/x",
+            "-east-1",
+            "east-",
+            "eu_west_1",
+            "us-east-1.",
+            "caf\u{e9}",
+            "12345",
+            &long,
+            "eu-west-1\n",
+        ] {
+            let text = check_region(bad).unwrap_err().to_string();
+            assert!(
+                text.starts_with(&format!(
+                    "'{}' is not an AWS region",
+                    crate::text::escaped(bad)
+                )) && text.contains("us-east-1"),
+                "{bad:?}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_request_refused_for_its_time_says_how_far_the_clock_is() {
+        let now = 1_704_069_000; // 2024-01-01T00:30:00Z
+        let by = |ahead, aws_time| Some(ClockOff::By { ahead, aws_time });
+        let expired = "Signature expired: 20240101T000000Z is now earlier than 20240101T001500Z (20240101T003000Z - 15 min.)";
+        assert_eq!(
+            clock_off("SignatureDoesNotMatch", expired, None, now),
+            by(-1800, now)
+        );
+        let future = "Signature not yet current: 20240101T010000Z is still later than 20240101T002000Z (20240101T000500Z + 15 min.)";
+        assert_eq!(
+            clock_off("InvalidSignatureException", future, None, now),
+            by(3300, now - 1500)
+        );
+        // No times in the message: the answer's Date, when it is a minute off or more.
+        let date = Some("Mon, 01 Jan 2024 00:00:00 GMT");
+        assert_eq!(
+            clock_off("RequestExpired", "Request has expired.", date, now),
+            by(1800, now - 1800)
+        );
+        assert_eq!(
+            clock_off("RequestExpired", "Request has expired.", date, now - 1790),
+            Some(ClockOff::Unknown)
+        );
+        assert_eq!(
+            clock_off("RequestTimeTooSkewed", "too skewed", Some("garbage"), now),
+            Some(ClockOff::Unknown)
+        );
+        // Not about the time: the secret, or anything else.
+        let wrong =
+            "The request signature we calculated does not match the signature you provided.";
+        assert_eq!(clock_off("SignatureDoesNotMatch", wrong, date, now), None);
+        assert_eq!(clock_off("AccessDenied", "no", date, now), None);
+
+        let text = clock_error(ClockOff::By {
+            ahead: -1800,
+            aws_time: now,
+        })
+        .to_string();
+        assert!(
+            text.contains("clock is 30m behind AWS's (AWS's time was 2024-01-01T00:30:00Z)")
+                && text.contains("correct the clock"),
+            "{text}"
+        );
+        let text = clock_error(ClockOff::By {
+            ahead: 7230,
+            aws_time: now,
+        })
+        .to_string();
+        assert!(text.contains("2h00m ahead of AWS's"), "{text}");
+        let text = clock_error(ClockOff::Unknown).to_string();
+        assert!(
+            text.contains("clock is off") && !text.contains("secret"),
+            "{text}"
+        );
+        assert_eq!(
+            (span(45), span(60), span(3599), span(3600 * 11 + 59 * 60)),
+            ("45s".into(), "1m".into(), "59m".into(), "11h59m".into())
+        );
     }
 
     #[test]
