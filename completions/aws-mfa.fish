@@ -38,7 +38,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l config-file -d 'AWS con
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l write-profile -d 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX]); in exec, give NAME with `=`' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l short-term-suffix -d 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)' -r
-complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l min-remaining -d 'Cached credentials with less than this many seconds left are renewed' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l min-remaining -d 'Cached credentials with this many seconds left, or fewer, are renewed' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l refresh -l force -d 'Ignore cached credentials and ask STS again'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
@@ -69,7 +69,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l long-term-suffi
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l config-file -d 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l short-term-suffix -d 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l min-remaining -d 'Cached credentials with less than this many seconds left are renewed' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l min-remaining -d 'Cached credentials with this many seconds left, or fewer, are renewed' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l write-profile -d 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX]); in exec, give NAME with `=`' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l refresh -l force -d 'Ignore cached credentials and ask STS again'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
@@ -91,7 +91,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l config-file -d '
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l write-profile -d 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX]); in exec, give NAME with `=`' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l short-term-suffix -d 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l min-remaining -d 'Cached credentials with less than this many seconds left are renewed' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l min-remaining -d 'Cached credentials with this many seconds left, or fewer, are renewed' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l format -d 'Output format' -r -f -a "sh\t''
 bash\t''
 zsh\t''
@@ -119,7 +119,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l c
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l write-profile -d 'Also write the credentials into [NAME] of the credentials file (default: the short-term section, [PROFILE] or [PROFILE-SUFFIX]); in exec, give NAME with `=`' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l short-term-suffix -d 'Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix)' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l min-remaining -d 'Cached credentials with less than this many seconds left are renewed' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l min-remaining -d 'Cached credentials with this many seconds left, or fewer, are renewed' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l refresh -l force -d 'Ignore cached credentials and ask STS again'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l no-prompt -d 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'

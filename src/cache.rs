@@ -288,7 +288,9 @@ impl Cache {
             Err(TryLockError::Error(e)) => return Err(io_error("lock", &path, e)),
         }
         let Some(patience) = patience else {
-            eprintln!("aws-mfa: waiting for another aws-mfa that is {doing}");
+            crate::log::say(&format!(
+                "aws-mfa: waiting for another aws-mfa that is {doing}"
+            ));
             file.lock().map_err(|e| io_error("lock", &path, e))?;
             return Ok(EntryLock { _file: file });
         };

@@ -256,7 +256,7 @@ pub struct CredentialOpts {
     #[arg(long)]
     pub write_boto: bool,
 
-    /// Cached credentials with less than this many seconds left are renewed.
+    /// Cached credentials with this many seconds left, or fewer, are renewed.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub min_remaining: u64,
 }

@@ -16,7 +16,14 @@ pub fn enabled() -> bool {
 /// One line on stderr, `aws-mfa: KIND: TEXT`, whatever names and values TEXT holds: line
 /// breaks, control and bidi characters are shown escaped.
 pub fn line(kind: &str, text: &str) {
-    eprintln!("aws-mfa: {kind}: {}", crate::text::escaped(text));
+    say(&format!("aws-mfa: {kind}: {}", crate::text::escaped(text)));
+}
+
+/// A line on stderr. A stderr that cannot be written (a closed pipe, a full disk) loses
+/// the line, not the command: `eprintln!` would panic, and the panic abort.
+pub fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
 }
 
 /// `debug!("...")`: a line on stderr when `-v` was given.

@@ -30,7 +30,7 @@ fn main() {
         log::enable();
     }
     if let Err(err) = cli.run() {
-        eprintln!("aws-mfa: {err}");
+        log::say(&format!("aws-mfa: {err}"));
         std::process::exit(err.exit_code());
     }
 }

@@ -279,7 +279,7 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
     if settings.source_profile.is_none() && !known {
         if !files.any_exists {
             bail!(
-                "neither {} nor {} exists, so there is no profile '{profile}'{named_by}; create them as \"Configuration\" in the README shows (long-term keys in [{long_term_section}] of the credentials file)",
+                "neither {} nor {} exists, so there is no profile '{profile}'{named_by}; create them as \"Configuration\" in the README shows (long-term keys in [{profile}] of the credentials file, mfa_serial in [profile {profile}] of the config)",
                 files.config_path,
                 files.credentials_path
             );

@@ -391,7 +391,7 @@ fn read_text(path: &Path) -> Result<String> {
     match std::fs::read(path) {
         Ok(bytes) => String::from_utf8(bytes).map_err(|_| {
             Error::new(format!(
-                "{} is not UTF-8 text, so aws-mfa will not edit it",
+                "{} is not UTF-8 text, so aws-mfa will not edit it; convert it to UTF-8 (iconv -t UTF-8) first",
                 path.display()
             ))
         }),

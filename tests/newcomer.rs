@@ -389,3 +389,45 @@ fn a_section_with_boto2s_token_name_is_short_term_for_the_resolver_too() {
     ));
     run(&mut sb.cmd(["-p", "old", "--token-code", CODE])).assert_success();
 }
+
+// --- A stderr that cannot be written ----------------------------------------------------
+
+#[test]
+fn an_unwritable_stderr_loses_the_message_not_the_exit_status() {
+    let sb = Sandbox::new();
+    // `run` pipes stderr; here it is /dev/full, where every write fails (ENOSPC).
+    let status = |cmd: &mut std::process::Command| {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let status = cmd
+            .stdout(std::process::Stdio::null())
+            .stderr(full)
+            .status()
+            .expect("aws-mfa runs");
+        (
+            status.code(),
+            std::os::unix::process::ExitStatusExt::signal(&status),
+        )
+    };
+    // An error: exit 1 as always, not an abort.
+    assert_eq!(
+        status(&mut sb.cmd(["exec", "-p", "nope", "--", "true"])),
+        (Some(1), None)
+    );
+    // -v lines, then the command's own status.
+    let args = [
+        "exec",
+        "-v",
+        "-p",
+        "dev",
+        "--token-code",
+        CODE,
+        "--",
+        "sh",
+        "-c",
+        "exit 3",
+    ];
+    assert_eq!(status(&mut sb.cmd(args)), (Some(3), None));
+}
