@@ -17,17 +17,6 @@ use std::time::Duration;
 
 use common::*;
 
-/// What `aws-mfa use` sets and `aws-mfa off` unsets (docs/design.md §5).
-const VARIABLES: [&str; 7] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_MFA_PROFILE",
-];
-
 /// What a shell prints when a script breaks in it (parse errors, nounset, missing functions).
 const BROKEN: [&str; 9] = [
     "parse error",
@@ -400,7 +389,7 @@ fn use_and_off_work_in_every_default_interactive_mode() {
             sb.proxy.summary()
         );
         let used = read_env(&sb, "used", &s);
-        for var in VARIABLES {
+        for var in USE_VARIABLES {
             assert!(
                 used.contains_key(var),
                 "`use` did not set {var}\n{}",
@@ -577,7 +566,7 @@ fn renewing_session(
             let first = session(sb, mode, &used, &[]);
             first.assert_clean(mode.setup().len() + used.len() + 1);
             let vars = read_env(sb, "used", &first);
-            let mut env: Vec<(&str, String)> = VARIABLES
+            let mut env: Vec<(&str, String)> = USE_VARIABLES
                 .iter()
                 .map(|v| (*v, vars.get(*v).cloned().unwrap_or_default()))
                 .collect();
@@ -660,7 +649,7 @@ fn auto_renew_says_once_that_a_code_is_needed_in_every_default_interactive_mode(
             assert_status_kept(&sb, &s);
             let used = read_env(&sb, "used", &s);
             let kept = read_env(&sb, "kept", &s);
-            for var in VARIABLES {
+            for var in USE_VARIABLES {
                 let expected = if var == "AWS_CREDENTIAL_EXPIRATION" {
                     soon.clone()
                 } else {

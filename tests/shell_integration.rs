@@ -15,17 +15,6 @@ use std::process::Command;
 
 use common::*;
 
-/// What `aws-mfa use` sets and `aws-mfa off` unsets (docs/design.md §5).
-const VARIABLES: [&str; 7] = [
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-    "AWS_MFA_PROFILE",
-];
-
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Sh {
     Bash,
@@ -197,7 +186,7 @@ fn declared_variables(script: &str) -> Vec<String> {
     script[start..]
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
         .filter(|w| w.starts_with("AWS_"))
-        .take(VARIABLES.len())
+        .take(USE_VARIABLES.len())
         .map(str::to_string)
         .collect()
 }
@@ -278,7 +267,7 @@ fn use_and_off(sh: Sh) {
 
     let before = env_section(&s, "before", &r);
     let after = env_section(&s, "after", &r);
-    for var in VARIABLES {
+    for var in USE_VARIABLES {
         assert!(
             !after.contains_key(var),
             "{sh:?}: {var} survived `aws-mfa off`\n{}",
@@ -436,7 +425,7 @@ fn pass_through(sh: Sh) {
     assert_eq!(status("exec"), "7", "{sh:?}: exec's status\n{}", r.dump());
     assert_eq!(status("unknown"), "1", "{}", r.dump());
     let env = env_section(&s, "unknown-env", &r);
-    for var in VARIABLES {
+    for var in USE_VARIABLES {
         assert!(
             !env.contains_key(var),
             "{sh:?}: a failed `use` set {var}\n{}",
@@ -750,7 +739,7 @@ fn use_admin(sb: &Sandbox, sh: Sh) -> HashMap<String, String> {
     );
     assert_eq!(sb.proxy.count("AssumeRole"), 1, "{}", sb.proxy.summary());
     let env = env_section(&sections(&r.stdout), "env", &r);
-    VARIABLES
+    USE_VARIABLES
         .iter()
         .map(|k| {
             let v = env
@@ -893,7 +882,7 @@ fn auto_renew_needing_a_code(sh: Sh) {
         r.dump()
     );
     let kept = env_section(&sections(&r.stdout), "kept", &r);
-    for var in VARIABLES {
+    for var in USE_VARIABLES {
         let expected = if var == "AWS_CREDENTIAL_EXPIRATION" {
             &fake_expiration
         } else {
@@ -1013,7 +1002,7 @@ fn every_script_unsets_what_env_sets() {
         .filter_map(|l| l.strip_prefix("$Env:"))
         .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.to_string()))
         .collect();
-    let expected: BTreeSet<String> = VARIABLES.iter().map(|v| v.to_string()).collect();
+    let expected: BTreeSet<String> = USE_VARIABLES.iter().map(|v| v.to_string()).collect();
     assert_eq!(set, expected, "{}", r.dump());
     for file in [
         "shell/aws-mfa.bash",
@@ -1022,7 +1011,7 @@ fn every_script_unsets_what_env_sets() {
         "shell/aws-mfa.ps1",
     ] {
         let text = std::fs::read_to_string(repo_file(file)).expect("read");
-        assert_eq!(declared_variables(&text), VARIABLES, "{file}");
+        assert_eq!(declared_variables(&text), USE_VARIABLES, "{file}");
     }
 }
 

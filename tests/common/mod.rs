@@ -34,6 +34,17 @@ pub const ACCOUNT: &str = "123456789012";
 pub const DEVICE: &str = "arn:aws:iam::123456789012:mfa/alice";
 pub const ROLE_ADMIN: &str = "arn:aws:iam::123456789012:role/Admin";
 pub const ROLE_READONLY: &str = "arn:aws:iam::123456789012:role/ReadOnly";
+/// What `aws-mfa use` sets and `aws-mfa off` unsets (docs/design.md §5).
+pub const USE_VARIABLES: [&str; 7] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_MFA_PROFILE",
+];
+
 pub const CODE: &str = "123456";
 
 /// What STS answers (HTTP 403) to GetSessionToken with a wrong or reused code.
