@@ -19,6 +19,21 @@ fn row<'a>(rows: &'a [Value], profile: &str) -> &'a Value {
 
 // --- list and clear never obtain anything: the lifetime asked is not theirs to refuse ----
 
+#[test]
+fn a_duration_variable_meant_for_sessions_stops_neither_list_nor_clear() {
+    let sb = Sandbox::new();
+    run(&mut sb.cmd(["exec", "-p", "admin", "--token-code", CODE, "--", "true"])).assert_success();
+    // 36 h: a valid MFA session, too long for a role session (exec -p admin refuses it).
+    let env = [("MFA_STS_DURATION", "129600")];
+    let rows = list_json(&sb, &env);
+    let admin = row(&rows, "admin");
+    assert_eq!(admin["error"], Value::Null, "{admin}");
+    assert_eq!(admin["role"], ROLE_ADMIN, "{admin}");
+    let r = run(sb.cmd(["clear", "-p", "admin"]).envs(env));
+    r.assert_success();
+    assert_eq!(r.stdout, "deleted the cached role session of 'admin'\n");
+}
+
 // --- cache entries of earlier versions ---------------------------------------------------
 
 /// Takes out what entries of earlier versions did not record.
