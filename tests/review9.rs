@@ -49,6 +49,26 @@ fn make_old(sb: &Sandbox) {
 }
 
 #[test]
+fn an_old_role_entry_longer_than_an_hour_was_assumed_directly_and_serves_no_session() {
+    let sb = Sandbox::new();
+    let exec = |code: Option<&str>| {
+        let mut args = vec!["exec", "-p", "admin", "--no-session", "--duration", "7200"];
+        if let Some(code) = code {
+            args.extend(["--token-code", code]);
+        }
+        args.extend(["--", "true"]);
+        run(&mut sb.cmd(args))
+    };
+    exec(Some(CODE)).assert_success();
+    assert_eq!(sb.proxy.count("AssumeRole"), 1);
+    make_old(&sb);
+    // Two hours: role chaining lasts one at most, so this entry was assumed with the code.
+    let r = exec(None);
+    r.assert_success();
+    assert_eq!(sb.proxy.count("AssumeRole"), 1, "{}", sb.proxy.summary());
+}
+
+#[test]
 fn old_entries_that_fit_are_served() {
     let sb = Sandbox::new();
     run(&mut sb.cmd(["exec", "-p", "admin", "--token-code", CODE, "--", "true"])).assert_success();
