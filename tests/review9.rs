@@ -82,6 +82,28 @@ fn old_entries_that_fit_are_served() {
 
 // --- the misplaced-option check ----------------------------------------------------------
 
+#[test]
+fn a_misplaced_option_is_named_as_it_is_typed() {
+    let sb = Sandbox::new();
+    for (flag, shown) in [
+        (vec!["--token-code", CODE], "--token-code"),
+        (vec!["--no-session"], "--no-session"),
+        (vec!["--write-profile=x"], "--write-profile"),
+    ] {
+        let mut args = flag.clone();
+        args.extend(["credential-process", "-p", "dev"]);
+        let r = run(&mut sb.cmd(args));
+        r.assert_code(2);
+        assert!(
+            r.stderr
+                .contains(&format!("aws-mfa credential-process {shown} ")),
+            "{}",
+            r.dump()
+        );
+        assert_eq!(sb.proxy.total(), 0);
+    }
+}
+
 // --- every variable, every command -------------------------------------------------------
 
 #[test]
