@@ -15,7 +15,7 @@ use crate::atomic::{self, euid};
 use crate::credentials::{Credentials, now, parse_rfc3339, rfc3339};
 use crate::error::{Error, Result};
 use crate::log::note;
-use crate::profile::ResolvedProfile;
+use crate::profile::{ROLE_CHAINING_MAX, ResolvedProfile};
 
 const SCHEMA: u32 = 1;
 
@@ -522,6 +522,11 @@ fn read_entry(file: &mut File, id: &EntryId) -> Result<Cached, Distrust> {
         return Err("belongs to other credentials".into());
     }
     let expiration = parse_rfc3339(&entry.expiration).ok_or("has no valid expiration")?;
+    let obtained = parse_rfc3339(&entry.obtained);
+    // An entry of an earlier version lasting over an hour was not chained (AWS caps chaining at 1 h).
+    let outlasts_chaining = obtained.is_some_and(|obtained| {
+        expiration - obtained > i64::from(ROLE_CHAINING_MAX) + LIFETIME_SLACK
+    });
     Ok(Cached {
         credentials: Credentials {
             access_key_id: entry.access_key_id,
@@ -533,8 +538,8 @@ fn read_entry(file: &mut File, id: &EntryId) -> Result<Cached, Distrust> {
         // An MFA session entry is never chained.
         chained: entry
             .chained
-            .or((entry.kind == Kind::Session).then_some(false)),
-        obtained: parse_rfc3339(&entry.obtained),
+            .or((entry.kind == Kind::Session || outlasts_chaining).then_some(false)),
+        obtained,
     })
 }
 

@@ -41,10 +41,17 @@ impl Cli {
                     && matches.value_source(id.as_str()) == Some(ValueSource::CommandLine)
             });
             if let Some(id) = misplaced {
-                Self::command()
+                let mut command = Self::command();
+                // The option as typed (`--token-code`), not clap's id (`token_code`).
+                let flag = command
+                    .get_arguments()
+                    .find(|a| a.get_id() == id)
+                    .and_then(|a| a.get_long())
+                    .map_or_else(|| id.to_string(), str::to_string);
+                command
                     .error(
                         ErrorKind::ArgumentConflict,
-                        format!("options go after the command: aws-mfa {name} --{id} …"),
+                        format!("options go after the command: aws-mfa {name} --{flag} …"),
                     )
                     .exit();
             }

@@ -66,13 +66,11 @@ impl MfaSource {
     }
 }
 
-/// A code given on the command line or in the environment, checked at once so that a
-/// malformed one never reaches STS.
-pub fn check_given(token_code: Option<&str>) -> Result<Option<String>> {
+/// A code given on the command line or in the environment (`from` says which), checked
+/// at once so that a malformed one never reaches STS.
+pub fn check_given(token_code: Option<&str>, from: &str) -> Result<Option<String>> {
     token_code
-        .map(|code| {
-            check_code(code, "--token-code or AWS_MFA_TOKEN_CODE").map(|()| code.to_string())
-        })
+        .map(|code| check_code(code, from).map(|()| code.to_string()))
         .transpose()
 }
 
@@ -546,13 +544,16 @@ mod tests {
     #[test]
     fn given_codes_are_checked_before_use() {
         assert_eq!(
-            check_given(Some("123456")).unwrap().as_deref(),
+            check_given(Some("123456"), "--token-code")
+                .unwrap()
+                .as_deref(),
             Some("123456")
         );
-        assert_eq!(check_given(None).unwrap(), None);
+        assert_eq!(check_given(None, "--token-code").unwrap(), None);
         for bad in ["12345", "1234567", "abcdef", "12 456", "１２３４５６", ""] {
-            let err = check_given(Some(bad)).unwrap_err();
+            let err = check_given(Some(bad), "AWS_MFA_TOKEN_CODE").unwrap_err();
             assert!(err.to_string().contains("6 digits"), "{bad}: {err}");
+            assert!(err.to_string().contains("from AWS_MFA_TOKEN_CODE"), "{err}");
         }
     }
 

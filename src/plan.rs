@@ -96,7 +96,9 @@ impl Plan {
         let offline = purpose == Purpose::Offline;
         // A malformed code is refused before anything else, cache or network.
         if !offline {
-            mfa::check_given(settings.token_code.as_ref().map(|c| c.value.as_str()))?;
+            if let Some(code) = &settings.token_code {
+                mfa::check_given(Some(&code.value), &code.origin.to_string())?;
+            }
         }
         let files = read_files(settings)?;
         let profile = profile::resolve(&files, settings, &settings::process_env)?;
@@ -121,14 +123,6 @@ impl Plan {
                 Some(device) => DeviceSource::Remembered(device),
                 None => DeviceSource::AskIam,
             },
-        };
-        let code = match purpose {
-            Purpose::Offline => MfaSource::Refuse,
-            _ => MfaSource::choose(
-                settings.token_code.as_ref().map(|c| c.value.as_str()),
-                profile.mfa_process.as_deref(),
-                settings.no_prompt,
-            )?,
         };
         let policy = CachePolicy {
             refresh: settings.refresh,
@@ -162,6 +156,16 @@ impl Plan {
                 policy.min_remaining,
             ),
             _ => None,
+        };
+        // No code is needed offline, nor for a section that is still valid.
+        let code = match purpose {
+            Purpose::Offline => MfaSource::Refuse,
+            _ if still_valid.is_some() => MfaSource::Refuse,
+            _ => MfaSource::choose(
+                settings.token_code.as_ref().map(|c| c.value.as_str()),
+                profile.mfa_process.as_deref(),
+                settings.no_prompt,
+            )?,
         };
         let plan = Plan {
             profile,

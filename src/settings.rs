@@ -23,6 +23,8 @@ pub enum Origin {
     },
     #[default]
     Default,
+    /// `list`: each profile of the files in turn.
+    Listed,
 }
 
 impl fmt::Display for Origin {
@@ -32,6 +34,7 @@ impl fmt::Display for Origin {
             Origin::Env(name) => write!(f, "{name}"),
             Origin::File { path, section } => write!(f, "[{section}] of {path}"),
             Origin::Default => write!(f, "the default"),
+            Origin::Listed => write!(f, "the files' list of profiles"),
         }
     }
 }
@@ -155,7 +158,7 @@ impl Settings {
     /// The same settings for another profile, as `list` shows each one.
     pub fn for_profile(&self, name: &str) -> Self {
         Settings {
-            profile: Sourced::new(name.to_string(), Origin::Default),
+            profile: Sourced::new(name.to_string(), Origin::Listed),
             ..self.clone()
         }
     }

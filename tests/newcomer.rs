@@ -431,3 +431,15 @@ fn an_unwritable_stderr_loses_the_message_not_the_exit_status() {
     ];
     assert_eq!(status(&mut sb.cmd(args)), (Some(3), None));
 }
+
+#[test]
+fn a_still_valid_section_needs_no_code_source_at_all() {
+    let sb = work_sandbox();
+    sb.append_config("mfa_process = /nonexistent/otp\n");
+    run(&mut sb.cmd(["-p", "work", "--token-code", CODE])).assert_success();
+    // Nothing is to be obtained, so what would run mfa_process is not even looked at.
+    let r = run(sb.cmd(["-p", "work"]).env("AWS_MFA_PROCESS_TIMEOUT", "abc"));
+    r.assert_success();
+    assert!(r.stdout.contains("[work] is still valid"), "{}", r.dump());
+    assert_eq!(sb.proxy.count("GetSessionToken"), 1);
+}

@@ -25,7 +25,7 @@ impl Run for Clear {
                 files: self.files.clone(),
                 ..Default::default()
             };
-            let plan = Plan::new(&super::settings(&flags)?, Purpose::Offline)?;
+            let plan = Plan::new(&super::offline_settings(&flags)?, Purpose::Offline)?;
             let name = &plan.profile.profile;
             let what = if plan.profile.role.is_some() {
                 "role session"

@@ -40,7 +40,7 @@ fn run(list: &List) -> Result<()> {
         ..Default::default()
     };
     // The settings exec would use, the variables included; each row takes its own profile.
-    let settings = super::settings(&flags)?;
+    let settings = super::offline_settings(&flags)?;
     let parsed = plan::read_files(&settings)?;
     let profiles = parsed.profile_names();
     let (json, names) = (list.json, list.names);

@@ -53,6 +53,14 @@ pub(crate) fn settings(flags: &CredentialOpts) -> Result<Settings> {
     Settings::new(flags, &settings::process_env)
 }
 
+/// The settings of list and clear: the lifetime asked names no cache entry, so a variable
+/// meant for other profiles (`MFA_STS_DURATION` too long for a role) stops neither.
+pub(crate) fn offline_settings(flags: &CredentialOpts) -> Result<Settings> {
+    let mut settings = settings(flags)?;
+    settings.duration = None;
+    Ok(settings)
+}
+
 /// Credentials for exec, env and credential-process, also written where
 /// `--write-profile`/`--write-boto` ask.
 pub(crate) fn handover(flags: &CredentialOpts) -> Result<Handover> {
