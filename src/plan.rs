@@ -95,10 +95,8 @@ impl Plan {
     pub fn new(settings: &Settings, purpose: Purpose) -> Result<Plan> {
         let offline = purpose == Purpose::Offline;
         // A malformed code is refused before anything else, cache or network.
-        if !offline {
-            if let Some(code) = &settings.token_code {
-                mfa::check_given(Some(&code.value), &code.origin.to_string())?;
-            }
+        if !offline && let Some(code) = &settings.token_code {
+            mfa::check_given(Some(&code.value), &code.origin.to_string())?;
         }
         let files = read_files(settings)?;
         let profile = profile::resolve(&files, settings, &settings::process_env)?;
