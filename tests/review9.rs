@@ -184,7 +184,16 @@ fn verbose_says_no_secret_on_any_path() {
         ],
         vec!["-v", "env", "-p", "dev", "--write-profile=w"],
         vec!["-v", "credential-process", "-p", "admin"],
-        vec!["-v", "-p", "admin", "--token-code", CODE, "--write-boto"],
+        vec![
+            "-v",
+            "-p",
+            "admin",
+            "--short-term-suffix",
+            "mfa",
+            "--token-code",
+            CODE,
+            "--write-boto",
+        ],
         vec!["-v", "list"],
         vec!["-v", "clear", "-p", "admin"],
     ] {
