@@ -133,13 +133,35 @@ impl Recorder {
             );
         };
         openssl(&[
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out",
-            "ca.pem", "-days", "2", "-subj", "/CN=aws-mfa test CA", "-addext",
-            "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=aws-mfa test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign",
         ]);
         openssl(&[
-            "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr",
-            "-subj", "/CN=sts.amazonaws.com",
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            "/CN=sts.amazonaws.com",
         ]);
         let sans: Vec<String> = HOSTS.iter().map(|h| format!("DNS:{h}")).collect();
         std::fs::write(
@@ -151,8 +173,21 @@ impl Recorder {
         )
         .unwrap();
         openssl(&[
-            "x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-            "-CAcreateserial", "-out", "leaf.pem", "-days", "2", "-extfile", "leaf.ext",
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
         ]);
         let log = dir.join("recorded.jsonl");
         let mut child = Command::new("python3")
@@ -376,7 +411,12 @@ fn services_section_endpoint_is_used_with_botocores_precedence() {
     let mut cmd = sb.cmd(["env", "-p", "corp", "--token-code", CODE]);
     cmd.env_remove("AWS_ENDPOINT_URL");
     run(&mut cmd).assert_success();
-    assert_eq!(sb.proxy.count("GetSessionToken"), 1, "{}", sb.proxy.summary());
+    assert_eq!(
+        sb.proxy.count("GetSessionToken"),
+        1,
+        "{}",
+        sb.proxy.summary()
+    );
 
     // AWS_ENDPOINT_URL beats the services section; AWS_ENDPOINT_URL_STS beats both.
     sb.write_config(&services_config(&dead, &dead, ""));
@@ -428,7 +468,10 @@ fn exec_and_env_hand_the_profiles_sdk_settings_to_the_child() {
     let r = run(&mut cmd);
     r.assert_success();
     let env = parse_env(&r.stdout);
-    assert_eq!(env.get("AWS_DEFAULT_OUTPUT").map(String::as_str), Some("text"));
+    assert_eq!(
+        env.get("AWS_DEFAULT_OUTPUT").map(String::as_str),
+        Some("text")
+    );
     assert_eq!(
         env.get("AWS_USE_DUALSTACK_ENDPOINT").map(String::as_str),
         Some("false")
