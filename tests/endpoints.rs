@@ -302,7 +302,8 @@ fn fips_and_dualstack_choose_the_sts_host_as_the_sdks_do() {
         &["plain", "fips", "dual", "both"],
     );
     let rec = Recorder::start(&sb.root);
-    let cases: &[(&str, &[(&str, &str)], &str)] = &[
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a str);
+    let cases: &[Case] = &[
         ("plain", &[], "sts.eu-west-1.amazonaws.com:443"),
         ("fips", &[], "sts-fips.eu-west-1.amazonaws.com:443"),
         (
