@@ -44,9 +44,21 @@
 # Evaluating this file twice is harmless: the functions are redefined and the prompt hook
 # is added to PROMPT_COMMAND only once.
 
-# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` unsets.
-_aws_mfa_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
-    AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE)
+# What `aws-mfa use` set (docs/design.md §5), hence what `aws-mfa off` unsets: recorded
+# from what each `use` or renewal handed over (the profile's settings vary), these until then.
+if [[ -z ${_aws_mfa_vars+set} ]]; then
+    _aws_mfa_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+        AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE)
+fi
+
+# The names of the `export NAME=` lines of `aws-mfa env` output $1 into _aws_mfa_vars.
+_aws_mfa_record() {
+    local line re='^export ([A-Z_][A-Z0-9_]*)='
+    _aws_mfa_vars=()
+    while IFS= read -r line; do
+        if [[ $line =~ $re ]]; then _aws_mfa_vars+=("${BASH_REMATCH[1]}"); fi
+    done <<<"$1"
+}
 
 aws-mfa() {
     case ${1-} in
@@ -85,6 +97,7 @@ _aws_mfa_use() {
         command aws-mfa env --format bash --profile="$profile" "$@"
     ) || return
     eval "$out"
+    _aws_mfa_record "$out"
     # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
     # margin would make every renewal fail or repeat.
     _aws_mfa_use_profile=$profile
@@ -252,6 +265,7 @@ _aws_mfa_auto_renew() {
         command aws-mfa env --no-prompt --format bash --profile="$profile" ${args[@]+"${args[@]}"} 2>/dev/null
     ); then
         eval "$out"
+        _aws_mfa_record "$out"
         _aws_mfa_failed_key=
         return 0
     fi

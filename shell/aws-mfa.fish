@@ -41,9 +41,18 @@
 # Sourcing this file twice is harmless: the functions are redefined, and redefining the
 # fish_prompt handler replaces it.
 
-# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` erases.
-set -g _aws_mfa_vars AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN \
-    AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE
+# What `aws-mfa use` set (docs/design.md §5), hence what `aws-mfa off` erases: recorded
+# from what each `use` or renewal handed over (the profile's settings vary), these until then.
+if not set -q _aws_mfa_vars[1]
+    set -g _aws_mfa_vars AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN \
+        AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE
+end
+
+# The names of the `set -gx NAME` lines of `aws-mfa env` output (the arguments) into
+# _aws_mfa_vars.
+function _aws_mfa_record
+    set -g _aws_mfa_vars (string replace -r -f -- '^set -gx ([A-Z_][A-Z0-9_]*) .*$' '$1' $argv)
+end
 
 function aws-mfa --description 'aws-mfa use PROFILE | off | the aws-mfa program'
     switch "$argv[1]"
@@ -81,6 +90,7 @@ function _aws_mfa_use
     end
     test $code -eq 0; or return $code
     string join \n -- $out | source
+    _aws_mfa_record $out
     # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
     # margin would make every renewal fail or repeat.
     set -g _aws_mfa_use_profile $profile
@@ -222,6 +232,7 @@ function _aws_mfa_auto_renew
     end
     if test $code -eq 0
         string join \n -- $out | source
+        _aws_mfa_record $out
         set -g _aws_mfa_failed_key
         return 0
     end

@@ -42,11 +42,21 @@
 # Running this twice is harmless: the functions are redefined and the prompt is wrapped
 # only when it is not wrapped already.
 
-# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` removes.
-$global:_AwsMfaVars = @(
-    'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-    'AWS_CREDENTIAL_EXPIRATION', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_MFA_PROFILE'
-)
+# What `aws-mfa use` set (docs/design.md §5), hence what `aws-mfa off` removes: recorded
+# from what each `use` or renewal handed over (the profile's settings vary), these until then.
+if ($null -eq $global:_AwsMfaVars) {
+    $global:_AwsMfaVars = @(
+        'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+        'AWS_CREDENTIAL_EXPIRATION', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_MFA_PROFILE'
+    )
+}
+
+# The names of the `$Env:NAME = ` lines of `aws-mfa env` output into $global:_AwsMfaVars.
+function global:_AwsMfaRecord([object[]] $Lines) {
+    $global:_AwsMfaVars = @(foreach ($line in $Lines) {
+            if ([string]$line -cmatch '^\$Env:([A-Z_][A-Z0-9_]*) = ') { $Matches[1] }
+        })
+}
 if ($null -eq $global:_AwsMfaUseArgs) { $global:_AwsMfaUseArgs = @() }
 
 # The aws-mfa program itself, never this function.
@@ -110,6 +120,7 @@ function global:_AwsMfaUse([System.Management.Automation.CommandInfo] $Bin, [obj
         return
     }
     Invoke-Expression (@($out) -join "`n")
+    _AwsMfaRecord @($out)
     # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
     # margin would make every renewal fail or repeat.
     $keep = @()
@@ -220,6 +231,7 @@ function global:_AwsMfaAutoRenew {
     }
     if ($code -eq 0) {
         Invoke-Expression (@($out) -join "`n")
+        _AwsMfaRecord @($out)
         $global:_AwsMfaFailedKey = $null
         return
     }

@@ -49,12 +49,26 @@
 
 zmodload zsh/datetime 2>/dev/null
 
-# What `aws-mfa use` sets (docs/design.md §5), hence what `aws-mfa off` unsets.
-typeset -ga _aws_mfa_vars _aws_mfa_use_args
-_aws_mfa_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
-    AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE)
+# What `aws-mfa use` set (docs/design.md §5), hence what `aws-mfa off` unsets: recorded
+# from what each `use` or renewal handed over (the profile's settings vary), these until then.
+typeset -ga _aws_mfa_use_args
+if (( ! ${+_aws_mfa_vars} )); then
+    typeset -ga _aws_mfa_vars
+    _aws_mfa_vars=(AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN
+        AWS_CREDENTIAL_EXPIRATION AWS_REGION AWS_DEFAULT_REGION AWS_MFA_PROFILE)
+fi
 typeset -g _aws_mfa_use_profile _aws_mfa_failed_key _aws_mfa_failed_at _aws_mfa_left _aws_mfa_epoch \
     _aws_mfa_text _aws_mfa_shown _aws_mfa_time
+
+# The names of the `export NAME=` lines of `aws-mfa env` output $1 into _aws_mfa_vars.
+_aws_mfa_record() {
+    emulate -L zsh
+    local line
+    _aws_mfa_vars=()
+    for line in ${(f)1}; do
+        if [[ $line =~ '^export ([A-Z_][A-Z0-9_]*)=' ]]; then _aws_mfa_vars+=($match[1]); fi
+    done
+}
 
 aws-mfa() {
     case ${1-} in
@@ -95,6 +109,7 @@ _aws_mfa_use() {
         command aws-mfa env --format zsh --profile=$profile "$@"
     ) || return
     eval "$out"
+    _aws_mfa_record "$out"
     # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
     # margin would make every renewal fail or repeat.
     _aws_mfa_use_profile=$profile
@@ -276,6 +291,7 @@ _aws_mfa_auto_renew() {
         command aws-mfa env --no-prompt --format zsh --profile=$profile "${args[@]}" 2>/dev/null
     ); then
         eval "$out"
+        _aws_mfa_record "$out"
         _aws_mfa_failed_key=
         return 0
     fi

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use crate::error::{Error, Result, bail};
 use crate::ini::{Ini, Section};
 use crate::keys;
+use crate::sdk_settings::{self, SdkSettings};
 use crate::settings::{Env, Origin, Settings, Sourced};
 
 pub const SESSION_DURATION: DurationRule = DurationRule {
@@ -186,6 +187,8 @@ pub struct ResolvedProfile {
     pub endpoint_url: Option<String>,
     /// Endpoint of IAM, asked only to find the MFA device when none is configured.
     pub iam_endpoint_url: Option<String>,
+    /// The SDK settings the STS call honours and the child is given, with their origins.
+    pub sdk: SdkSettings,
 }
 
 impl std::fmt::Debug for ResolvedProfile {
@@ -204,6 +207,7 @@ impl std::fmt::Debug for ResolvedProfile {
             .field("sts_region", &self.sts_region)
             .field("endpoint_url", &self.endpoint_url)
             .field("iam_endpoint_url", &self.iam_endpoint_url)
+            .field("sdk", &self.sdk)
             .finish_non_exhaustive()
     }
 }
@@ -421,9 +425,18 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
         .as_ref()
         .map_or_else(|| "us-east-1".to_string(), |r| r.value.clone());
 
-    let endpoint_url = configured_endpoint(files, &lookup, "AWS_ENDPOINT_URL_STS", &env)
+    let sdk = sdk_settings::resolve(
+        &|key| first(key).map(|(v, origin)| (v.to_string(), origin)),
+        &files.config,
+        &files.config_path,
+        &env,
+    );
+    let endpoint_url = sdk
+        .sts_endpoint
+        .as_ref()
+        .map(|s| s.value.clone())
         .or_else(|| sts_legacy_endpoint(files, &lookup, &sts_region, &env));
-    let iam_endpoint_url = configured_endpoint(files, &lookup, "AWS_ENDPOINT_URL_IAM", &env);
+    let iam_endpoint_url = sdk.iam_endpoint.as_ref().map(|s| s.value.clone());
 
     Ok(ResolvedProfile {
         profile: profile.clone(),
@@ -445,6 +458,7 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
         sts_region,
         endpoint_url,
         iam_endpoint_url,
+        sdk,
     })
 }
 
@@ -541,31 +555,6 @@ fn source_chain(files: &Files, profile: &str) -> Result<Vec<String>> {
         current = next;
     }
     Ok(chain)
-}
-
-/// `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, then the profile's `endpoint_url`,
-/// unless configured endpoints are to be ignored.
-fn configured_endpoint(
-    files: &Files,
-    lookup: &[&str],
-    service_variable: &str,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Option<String> {
-    let setting = |key: &str| {
-        lookup
-            .iter()
-            .find_map(|s| files.get(s, key))
-            .map(str::to_string)
-    };
-    let ignore = env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-        .or_else(|| setting("ignore_configured_endpoint_urls"))
-        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    if ignore {
-        return None;
-    }
-    env(service_variable)
-        .or_else(|| env("AWS_ENDPOINT_URL"))
-        .or_else(|| setting("endpoint_url"))
 }
 
 /// `sts_regional_endpoints = legacy` still means the global endpoint in some regions.

@@ -17,6 +17,8 @@ use crate::sts::{SigningKeys, Sts};
 pub struct Handover {
     pub profile: String,
     pub region: Option<String>,
+    /// The profile's SDK settings the child is given (`sdk_settings`, §5).
+    pub sdk: Vec<(String, String)>,
     /// The MFA device the credentials were obtained with (directly or through the session).
     pub device: String,
     pub credentials: Credentials,
@@ -56,6 +58,7 @@ pub fn obtain(plan: &Plan) -> Result<Handover> {
     Ok(Handover {
         profile: profile.profile.clone(),
         region: profile.region.clone(),
+        sdk: profile.sdk.handed.clone(),
         device: provider.device,
         credentials,
     })
@@ -75,7 +78,7 @@ fn sts_for<'a>(cell: &'a OnceCell<Sts>, plan: &ResolvedProfile) -> Result<&'a St
     if let Some(sts) = cell.get() {
         return Ok(sts);
     }
-    let sts = Sts::new(&plan.sts_region, plan.endpoint_url.as_deref())?;
+    let sts = Sts::new(&plan.sts_region, &plan.sdk.sts())?;
     Ok(cell.get_or_init(|| sts))
 }
 

@@ -28,27 +28,31 @@ pub const UNSET: &[&str] = &[
     "AWS_MFA_TOKEN_CODE",
 ];
 
-/// The variables to set, in a stable order.
-pub fn variables(handover: &Handover) -> Vec<(&'static str, String)> {
+/// The variables to set, in a stable order: the credentials, the region, the profile's SDK
+/// settings (§5), the profile's name.
+pub fn variables(handover: &Handover) -> Vec<(String, String)> {
     let c = &handover.credentials;
-    let mut vars = vec![
+    let mut vars: Vec<(String, String)> = [
         ("AWS_ACCESS_KEY_ID", c.access_key_id.clone()),
         ("AWS_SECRET_ACCESS_KEY", c.secret_access_key.clone()),
         ("AWS_SESSION_TOKEN", c.session_token.clone()),
         ("AWS_CREDENTIAL_EXPIRATION", c.expiration_rfc3339()),
-    ];
+    ]
+    .map(|(k, v)| (k.to_string(), v))
+    .into();
     if let Some(region) = &handover.region {
-        vars.push(("AWS_REGION", region.clone()));
-        vars.push(("AWS_DEFAULT_REGION", region.clone()));
+        vars.push(("AWS_REGION".into(), region.clone()));
+        vars.push(("AWS_DEFAULT_REGION".into(), region.clone()));
     }
-    vars.push(("AWS_MFA_PROFILE", handover.profile.clone()));
+    vars.extend(handover.sdk.iter().cloned());
+    vars.push(("AWS_MFA_PROFILE".into(), handover.profile.clone()));
     vars
 }
 
 pub fn write_env(
     w: &mut impl Write,
     format: EnvFormat,
-    set: &[(&str, String)],
+    set: &[(String, String)],
     unset: &[&str],
 ) -> io::Result<()> {
     match format {
@@ -81,7 +85,7 @@ pub fn write_env(
             // Variables to set as strings, variables to unset as null.
             let mut map = serde_json::Map::new();
             for (name, value) in set {
-                map.insert(name.to_string(), value.clone().into());
+                map.insert(name.clone(), value.clone().into());
             }
             for name in unset {
                 map.insert(name.to_string(), serde_json::Value::Null);
@@ -180,6 +184,7 @@ mod tests {
         Handover {
             profile: "dev".into(),
             region: Some("eu-west-1".into()),
+            sdk: vec![("AWS_USE_FIPS_ENDPOINT".into(), "true".into())],
             device: "arn:aws:iam::123456789012:mfa/alice".into(),
             credentials: Credentials {
                 access_key_id: "ASIAEXAMPLE".into(),
@@ -207,6 +212,7 @@ mod tests {
              export AWS_CREDENTIAL_EXPIRATION='2026-11-23T18:30:00Z'\n\
              export AWS_REGION='eu-west-1'\n\
              export AWS_DEFAULT_REGION='eu-west-1'\n\
+             export AWS_USE_FIPS_ENDPOINT='true'\n\
              export AWS_MFA_PROFILE='dev'\n"
         );
     }

@@ -9,11 +9,13 @@
 use std::time::Duration;
 
 use aws_sdk_sts::Client;
+use aws_sdk_sts::config::endpoint::{DefaultResolver, Params, ResolveEndpoint};
 use aws_sdk_sts::config::http::HttpResponse;
 use aws_sdk_sts::config::retry::RetryConfig;
 use aws_sdk_sts::config::timeout::TimeoutConfig;
 use aws_sdk_sts::config::{BehaviorVersion, Region};
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::endpoint::EndpointFuture;
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::retries::classifiers::{
@@ -24,6 +26,7 @@ use crate::credentials::{Credentials, now, rfc3339};
 use crate::error::{Error, Result, bail};
 use crate::log::debug;
 use crate::profile::RolePlan;
+use crate::settings::Origin;
 
 mod proxy;
 
@@ -44,6 +47,123 @@ pub struct Sts {
     region: String,
     /// The proxy the SDK's client goes through to STS, by the same environment.
     route: Option<proxy::Route>,
+    /// The endpoint variants IAM is asked with too, when it is asked for the device.
+    fips: bool,
+    dualstack: bool,
+}
+
+/// Where the STS call goes: a configured URL, else the SDK's endpoint rules for the region
+/// with these variants (docs/design.md §5).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Endpoint<'a> {
+    pub url: Option<&'a str>,
+    pub url_origin: Option<&'a Origin>,
+    /// FIPS, and where that was asked for.
+    pub fips: Option<&'a Origin>,
+    pub dualstack: bool,
+    /// `sts_regional_endpoints = legacy`.
+    pub legacy: bool,
+}
+
+/// Regions where `sts_regional_endpoints = legacy` means the global endpoint, as in the
+/// SDK's rules (which also sign it for us-east-1).
+const LEGACY_GLOBAL_REGIONS: &[&str] = &[
+    "ap-northeast-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "aws-global",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+impl Endpoint<'_> {
+    /// An endpoint URL of one's own.
+    #[cfg(test)]
+    pub fn url(url: &str) -> Endpoint<'_> {
+        Endpoint {
+            url: Some(url),
+            ..Endpoint::default()
+        }
+    }
+
+    /// The SDKs refuse FIPS with a custom endpoint ("FIPS and custom endpoint are not
+    /// supported"), as botocore does: said before any request, naming both settings.
+    fn check(&self) -> Result<()> {
+        if let (Some(url), Some(fips)) = (self.url, self.fips) {
+            let from = self
+                .url_origin
+                .map_or_else(String::new, |o| format!(" (from {o})"));
+            bail!(
+                "FIPS (from {fips}) cannot be used with the endpoint {url}{from}, as for the AWS SDKs; turn one of them off"
+            );
+        }
+        Ok(())
+    }
+
+    /// The variants into the SDK's config: its own endpoint rules choose the host.
+    fn apply(&self, mut config: aws_sdk_sts::config::Builder) -> aws_sdk_sts::config::Builder {
+        if let Some(url) = self.url {
+            return config.endpoint_url(url);
+        }
+        config = config
+            .use_fips(self.fips.is_some())
+            .use_dual_stack(self.dualstack);
+        if self.legacy {
+            config = config.endpoint_resolver(LegacyGlobal(DefaultResolver::new()));
+        }
+        config
+    }
+
+    /// The host the SDK's rules choose, for messages and the proxy lookup.
+    fn place(&self, region: &str) -> String {
+        if let Some(url) = self.url {
+            return url.to_string();
+        }
+        let fips = self.fips.is_some();
+        if self.legacy && !fips && !self.dualstack && LEGACY_GLOBAL_REGIONS.contains(&region) {
+            return "sts.amazonaws.com".to_string();
+        }
+        let name = if fips { "sts-fips" } else { "sts" };
+        let domain = if self.dualstack {
+            "api.aws"
+        } else {
+            "amazonaws.com"
+        };
+        format!("{name}.{region}.{domain}")
+    }
+}
+
+/// The SDK's endpoint rules with `UseGlobalEndpoint` set, as `sts_regional_endpoints =
+/// legacy` asks: the global endpoint in the legacy regions, signed for us-east-1.
+#[derive(Debug)]
+struct LegacyGlobal(DefaultResolver);
+
+impl ResolveEndpoint for LegacyGlobal {
+    fn resolve_endpoint<'a>(&'a self, params: &'a Params) -> EndpointFuture<'a> {
+        let global = Params::builder()
+            .set_region(params.region().map(str::to_string))
+            .set_use_fips(params.use_fips())
+            .set_use_dual_stack(params.use_dual_stack())
+            .set_endpoint(params.endpoint().map(str::to_string))
+            .use_global_endpoint(true)
+            .build();
+        match global {
+            Ok(global) => EndpointFuture::new(Box::pin(async move {
+                ResolveEndpoint::resolve_endpoint(&self.0, &global).await
+            })),
+            Err(e) => EndpointFuture::ready(Err(e.into())),
+        }
+    }
 }
 
 /// What a call was about, for translating its errors.
@@ -57,24 +177,20 @@ struct CallContext<'a> {
 }
 
 impl Sts {
-    pub fn new(region: &str, endpoint_url: Option<&str>) -> Result<Self> {
+    pub fn new(region: &str, endpoint: &Endpoint) -> Result<Self> {
         check_region(region)?;
+        endpoint.check()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| Error::new(format!("cannot start the network runtime: {e}")))?;
-        let mut config = aws_sdk_sts::Config::builder()
+        let config = aws_sdk_sts::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
             .timeout_config(timeouts())
             .retry_config(retries());
-        if let Some(url) = endpoint_url {
-            config = config.endpoint_url(url);
-        }
-        let place = match endpoint_url {
-            Some(url) => url.to_string(),
-            None => format!("sts.{region}.amazonaws.com"),
-        };
+        let config = endpoint.apply(config);
+        let place = endpoint.place(region);
         let found = proxy::lookup(&place);
         for var in &found.ignored {
             debug!("{var} is set but is no proxy URL the AWS SDK can use: it is ignored");
@@ -93,6 +209,8 @@ impl Sts {
             place,
             region: region.to_string(),
             route: found.route,
+            fips: endpoint.fips.is_some(),
+            dualstack: endpoint.dualstack,
         })
     }
 
@@ -211,6 +329,9 @@ impl Sts {
             .region(aws_sdk_iam::config::Region::new(self.region.clone()))
             .timeout_config(timeouts())
             .retry_config(retries())
+            // A custom endpoint takes no variant: the SDK would refuse FIPS with it.
+            .use_fips(self.fips && iam_endpoint.is_none())
+            .use_dual_stack(self.dualstack && iam_endpoint.is_none())
             .credentials_provider(aws_sdk_iam::config::Credentials::new(
                 keys.access_key_id,
                 keys.secret_access_key,
@@ -946,7 +1067,7 @@ mod tests {
 
     #[test]
     fn credentials_with_a_control_character_are_refused_naming_the_part() {
-        let sts = Sts::new("us-east-1", Some("http://127.0.0.1:9")).unwrap();
+        let sts = Sts::new("us-east-1", &Endpoint::url("http://127.0.0.1:9")).unwrap();
         let good = sts_credentials("ASIAEXAMPLE", "secret", "token");
         assert!(sts.convert(Some(&good), &call()).is_ok());
         for c in [

@@ -411,6 +411,50 @@ fn use_and_off_work_in_every_default_interactive_mode() {
     }
 }
 
+/// A profile whose SDK settings are handed over: `off` unsets exactly what `use` set, the
+/// settings included (issue 10).
+#[test]
+fn off_unsets_the_handed_sdk_settings_in_every_default_interactive_mode() {
+    for mode in MODES {
+        let sb = Sandbox::new();
+        sb.append_credentials(&format!(
+            "[corp]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n"
+        ));
+        sb.append_config(&format!(
+            "[profile corp]\nregion = eu-west-1\nmfa_serial = {DEVICE}\noutput = text\nuse_dualstack_endpoint = false\n"
+        ));
+        let lines = [
+            dump_env("before"),
+            format!("aws-mfa use corp --token-code {CODE}"),
+            dump_env("used"),
+            "aws-mfa off".to_string(),
+            dump_env("off"),
+        ];
+        let s = session(&sb, mode, &lines, &[]);
+        s.assert_clean(mode.setup().len() + lines.len() + 1);
+        let used = read_env(&sb, "used", &s);
+        assert_eq!(
+            used.get("AWS_DEFAULT_OUTPUT").map(String::as_str),
+            Some("text"),
+            "{mode:?}\n{}",
+            s.dump()
+        );
+        assert_eq!(
+            used.get("AWS_USE_DUALSTACK_ENDPOINT").map(String::as_str),
+            Some("false"),
+            "{mode:?}"
+        );
+        let before = read_env(&sb, "before", &s);
+        let off = read_env(&sb, "off", &s);
+        assert_eq!(
+            before,
+            off,
+            "{mode:?}: `off` must unset what `use` set\n{}",
+            s.dump()
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // The prompt
 // ---------------------------------------------------------------------------------------
