@@ -16,6 +16,7 @@ mod plan;
 mod profile;
 mod provider;
 mod render;
+mod sdk_tls_retry;
 mod settings;
 mod sts;
 mod text;

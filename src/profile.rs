@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use crate::error::{Error, Result, bail};
 use crate::ini::{Ini, Section};
 use crate::keys;
+use crate::sdk_tls_retry::TransportSettings;
 use crate::settings::{Env, Origin, Settings, Sourced};
 
 pub const SESSION_DURATION: DurationRule = DurationRule {
@@ -186,6 +187,8 @@ pub struct ResolvedProfile {
     pub endpoint_url: Option<String>,
     /// Endpoint of IAM, asked only to find the MFA device when none is configured.
     pub iam_endpoint_url: Option<String>,
+    /// CA bundle and retry policy of the STS call, handed to the child too.
+    pub transport: TransportSettings,
 }
 
 impl std::fmt::Debug for ResolvedProfile {
@@ -204,6 +207,7 @@ impl std::fmt::Debug for ResolvedProfile {
             .field("sts_region", &self.sts_region)
             .field("endpoint_url", &self.endpoint_url)
             .field("iam_endpoint_url", &self.iam_endpoint_url)
+            .field("transport", &self.transport)
             .finish_non_exhaustive()
     }
 }
@@ -424,6 +428,7 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
     let endpoint_url = configured_endpoint(files, &lookup, "AWS_ENDPOINT_URL_STS", &env)
         .or_else(|| sts_legacy_endpoint(files, &lookup, &sts_region, &env));
     let iam_endpoint_url = configured_endpoint(files, &lookup, "AWS_ENDPOINT_URL_IAM", &env);
+    let transport = TransportSettings::resolve(&env, &first)?;
 
     Ok(ResolvedProfile {
         profile: profile.clone(),
@@ -445,6 +450,7 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
         sts_region,
         endpoint_url,
         iam_endpoint_url,
+        transport,
     })
 }
 

@@ -20,6 +20,8 @@ pub struct Handover {
     /// The MFA device the credentials were obtained with (directly or through the session).
     pub device: String,
     pub credentials: Credentials,
+    /// The CA bundle and retry settings of the profile, handed on as variables.
+    pub transport: crate::sdk_tls_retry::TransportSettings,
 }
 
 /// Credentials for a plan: cache, else STS.
@@ -58,6 +60,7 @@ pub fn obtain(plan: &Plan) -> Result<Handover> {
         region: profile.region.clone(),
         device: provider.device,
         credentials,
+        transport: profile.transport.clone(),
     })
 }
 
@@ -75,7 +78,11 @@ fn sts_for<'a>(cell: &'a OnceCell<Sts>, plan: &ResolvedProfile) -> Result<&'a St
     if let Some(sts) = cell.get() {
         return Ok(sts);
     }
-    let sts = Sts::new(&plan.sts_region, plan.endpoint_url.as_deref())?;
+    let sts = Sts::with_transport(
+        &plan.sts_region,
+        plan.endpoint_url.as_deref(),
+        &plan.transport,
+    )?;
     Ok(cell.get_or_init(|| sts))
 }
 

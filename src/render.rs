@@ -41,8 +41,15 @@ pub fn variables(handover: &Handover) -> Vec<(&'static str, String)> {
         vars.push(("AWS_REGION", region.clone()));
         vars.push(("AWS_DEFAULT_REGION", region.clone()));
     }
+    vars.extend(transport_variables(handover));
     vars.push(("AWS_MFA_PROFILE", handover.profile.clone()));
     vars
+}
+
+/// The profile's CA bundle and retry settings, which the child cannot read from the
+/// profile without AWS_PROFILE (§5): AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE.
+fn transport_variables(handover: &Handover) -> Vec<(&'static str, String)> {
+    handover.transport.variables()
 }
 
 pub fn write_env(
@@ -187,6 +194,7 @@ mod tests {
                 session_token: "to'ken".into(),
                 expiration: 1_795_458_600,
             },
+            transport: Default::default(),
         }
     }
 

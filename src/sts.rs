@@ -14,6 +14,7 @@ use aws_sdk_sts::config::retry::RetryConfig;
 use aws_sdk_sts::config::timeout::TimeoutConfig;
 use aws_sdk_sts::config::{BehaviorVersion, Region};
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::retries::classifiers::{
@@ -24,6 +25,8 @@ use crate::credentials::{Credentials, now, rfc3339};
 use crate::error::{Error, Result, bail};
 use crate::log::debug;
 use crate::profile::RolePlan;
+use crate::sdk_tls_retry::{RetryMode, TransportSettings};
+use crate::settings::Sourced;
 
 mod proxy;
 
@@ -44,6 +47,11 @@ pub struct Sts {
     region: String,
     /// The proxy the SDK's client goes through to STS, by the same environment.
     route: Option<proxy::Route>,
+    /// The retry policy of calls without a code, and the HTTP client (None: the SDK's own).
+    retry: RetryConfig,
+    http: Option<SharedHttpClient>,
+    /// The CA bundle trusted besides the system roots, for messages.
+    ca_bundle: Option<Sourced<String>>,
 }
 
 /// What a call was about, for translating its errors.
@@ -57,8 +65,20 @@ struct CallContext<'a> {
 }
 
 impl Sts {
+    #[cfg(test)]
     pub fn new(region: &str, endpoint_url: Option<&str>) -> Result<Self> {
+        Self::with_transport(region, endpoint_url, &TransportSettings::default())
+    }
+
+    /// A client for `region`, trusting the CA bundle and retrying as `transport` says.
+    pub fn with_transport(
+        region: &str,
+        endpoint_url: Option<&str>,
+        transport: &TransportSettings,
+    ) -> Result<Self> {
         check_region(region)?;
+        let http = http_client(transport)?;
+        let retry = retries(transport);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -67,9 +87,12 @@ impl Sts {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
             .timeout_config(timeouts())
-            .retry_config(retries());
+            .retry_config(retry.clone());
         if let Some(url) = endpoint_url {
             config = config.endpoint_url(url);
+        }
+        if let Some(http) = &http {
+            config = config.http_client(http.clone());
         }
         let place = match endpoint_url {
             Some(url) => url.to_string(),
@@ -93,6 +116,9 @@ impl Sts {
             place,
             region: region.to_string(),
             route: found.route,
+            retry,
+            http,
+            ca_bundle: transport.ca_bundle.clone(),
         })
     }
 
@@ -210,7 +236,7 @@ impl Sts {
             .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
             .region(aws_sdk_iam::config::Region::new(self.region.clone()))
             .timeout_config(timeouts())
-            .retry_config(retries())
+            .retry_config(self.retry.clone())
             .credentials_provider(aws_sdk_iam::config::Credentials::new(
                 keys.access_key_id,
                 keys.secret_access_key,
@@ -220,6 +246,9 @@ impl Sts {
             ));
         if let Some(url) = iam_endpoint {
             config = config.endpoint_url(url);
+        }
+        if let Some(http) = &self.http {
+            config = config.http_client(http.clone());
         }
         let iam = aws_sdk_iam::Client::from_conf(config.build());
         let listed = self
@@ -367,6 +396,10 @@ impl Sts {
             // A connect timeout cannot be told from a read timeout here: taken as one that
             // may have reached STS.
             SdkError::TimeoutError(_) => self.too_slow(call),
+            // No byte of the request goes out before the server's certificate is trusted.
+            SdkError::DispatchFailure(_) if let Some(why) = untrusted_certificate(&err) => {
+                self.untrusted(&why, call)
+            }
             SdkError::DispatchFailure(failure) if failure.is_timeout() => self.too_slow(call),
             SdkError::DispatchFailure(failure)
                 if failure.as_connector_error().is_some_and(connection_refused) =>
@@ -440,6 +473,27 @@ impl Sts {
                 DisplayErrorContext(&err)
             )),
         }
+    }
+
+    /// The server's certificate is not trusted: name the CA settings.
+    fn untrusted(&self, why: &str, call: &CallContext) -> Error {
+        let not_sent = if call.device.is_some() {
+            "the MFA code was not sent; "
+        } else {
+            ""
+        };
+        let trusted = match &self.ca_bundle {
+            Some(b) => format!(
+                "no CA of the system nor of the bundle {} (from {}) signed it",
+                b.value, b.origin
+            ),
+            None => "no CA of the system signed it".to_string(),
+        };
+        Error::new(format!(
+            "the certificate of STS at {}{} is not trusted ({why}): {trusted}; {not_sent}if a proxy or firewall inspects TLS, point AWS_CA_BUNDLE or ca_bundle of the profile at its CA certificate (PEM)",
+            self.place,
+            self.via()
+        ))
     }
 
     fn too_slow(&self, call: &CallContext) -> Error {
@@ -706,8 +760,87 @@ fn timeouts() -> TimeoutConfig {
         .build()
 }
 
-fn retries() -> RetryConfig {
-    RetryConfig::standard().with_max_attempts(3)
+/// The retry policy of a call without a code (one with a code adds `SendTheCodeOnce`).
+fn retries(transport: &TransportSettings) -> RetryConfig {
+    let base = match transport.retry_mode.as_ref().map(|m| m.value) {
+        Some(RetryMode::Adaptive) => RetryConfig::adaptive(),
+        Some(RetryMode::Standard | RetryMode::Legacy) | None => RetryConfig::standard(),
+    };
+    base.with_max_attempts(transport.attempts())
+}
+
+/// The SDK's own HTTPS client, unless a CA bundle is to be trusted: then the same client
+/// (rustls with aws-lc, the proxy variables) trusting the bundle besides the system roots.
+fn http_client(transport: &TransportSettings) -> Result<Option<SharedHttpClient>> {
+    use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig};
+    let Some(bundle) = &transport.ca_bundle else {
+        return Ok(None);
+    };
+    let pem = read_ca_bundle(bundle)?;
+    let context = TlsContext::builder()
+        .with_trust_store(TrustStore::default().with_pem_certificate(pem))
+        .build()
+        .map_err(|e| Error::new(format!("cannot set up TLS: {e}")))?;
+    debug!(
+        "trusting the CA bundle {} (from {}) besides the system's CAs",
+        bundle.value, bundle.origin
+    );
+    let client = Builder::new().build_with_connector_fn(move |settings, components| {
+        let mut connector = ConnectorBuilder::default()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(context.clone());
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    });
+    Ok(Some(client))
+}
+
+/// The bundle's bytes, once each certificate in it is known to parse: the SDK's TLS layer
+/// panics on one that does not.
+fn read_ca_bundle(bundle: &Sourced<String>) -> Result<Vec<u8>> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let fix = "; point AWS_CA_BUNDLE or ca_bundle at a PEM file of CA certificates";
+    let (path, origin) = (&bundle.value, &bundle.origin);
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::new(format!(
+            "cannot read the CA bundle {path} (from {origin}): {e}{fix}"
+        ))
+    })?;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let added = cert
+            .map_err(|e| e.to_string())
+            .and_then(|c| roots.add(c).map_err(|e| e.to_string()));
+        if let Err(e) = added {
+            bail!(
+                "cannot use the CA bundle {path} (from {origin}): a certificate in it does not parse ({e}){fix}"
+            );
+        }
+    }
+    if roots.is_empty() {
+        bail!("the CA bundle {path} (from {origin}) holds no certificate{fix}");
+    }
+    Ok(pem)
+}
+
+/// Why the server's certificate was refused, when that is what failed.
+fn untrusted_certificate(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        // rustls's Error::InvalidCertificate, behind the SDK's boxed connector errors.
+        let text = e.to_string();
+        if let Some(at) = text.find("invalid peer certificate") {
+            return Some(text[at..].to_string());
+        }
+        next = e.source();
+    }
+    None
 }
 
 /// One sentence for each answer of STS a user can act on.

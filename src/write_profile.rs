@@ -438,6 +438,7 @@ mod tests {
             sts_region: "us-east-1".into(),
             endpoint_url: None,
             iam_endpoint_url: None,
+            transport: Default::default(),
         }
     }
 

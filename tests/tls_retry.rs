@@ -329,6 +329,17 @@ fn connect_target() -> Arrival {
     Arrival::Connect(format!("{STS_HOST}:443"))
 }
 
+/// The standard config with `keys` added to `[profile NAME]` (botocore refuses a second one).
+fn with_keys(name: &str, keys: &str) -> String {
+    let header = format!("[profile {name}]\n");
+    assert!(STANDARD_CONFIG.contains(&header), "{name}");
+    STANDARD_CONFIG.replacen(&header, &format!("{header}{keys}"), 1)
+}
+
+fn with_dev(keys: &str) -> String {
+    with_keys("dev", keys)
+}
+
 /// The one line of a one-line error, without `aws-mfa: `.
 #[track_caller]
 fn error_line(r: &Run) -> String {
@@ -384,10 +395,7 @@ fn aws_ca_bundle_is_trusted_in_addition_to_the_system_roots() {
 fn the_profiles_ca_bundle_is_used_and_handed_to_the_command() {
     let t = intercepted();
     let aws = require_tool("aws");
-    t.sb.append_config(&format!(
-        "\n[profile dev]\nca_bundle = {}\n",
-        t.pki.ca.display()
-    ));
+    t.sb.write_config(&with_dev(&format!("ca_bundle = {}\n", t.pki.ca.display())));
     let mut cmd = t.cmd(&["exec", "-p", "dev", "--token-code", CODE, "--"]);
     cmd.arg(aws)
         .args(["sts", "get-caller-identity", "--output", "json"]);
@@ -480,6 +488,9 @@ fn no_proxy_bypasses_https_proxy() {
 // 3. AWS_MAX_ATTEMPTS / max_attempts, AWS_RETRY_MODE / retry_mode
 // ---------------------------------------------------------------------------------------
 
+/// Variables to set, as name and value.
+type Vars<'a> = &'a [(&'a str, &'a str)];
+
 fn server_error() -> Mode {
     Mode::Respond {
         status: 500,
@@ -499,7 +510,7 @@ fn throttled() -> Mode {
 #[test]
 fn assume_role_from_the_session_is_attempted_max_attempts_times() {
     // (extra config of [profile admin], environment, attempts expected)
-    let cases: [(&str, &[(&str, &str)], usize); 4] = [
+    let cases: [(&str, Vars, usize); 4] = [
         ("", &[], 3),
         ("", &[("AWS_MAX_ATTEMPTS", "1")], 1),
         ("max_attempts = 4\n", &[], 4),
@@ -512,7 +523,7 @@ fn assume_role_from_the_session_is_attempted_max_attempts_times() {
     ];
     for (config, env, expected) in cases {
         let sb = Sandbox::new();
-        sb.append_config(&format!("\n[profile admin]\n{config}"));
+        sb.write_config(&with_keys("admin", config));
         sb.proxy.set_mode(Mode::for_action(
             "AssumeRole",
             server_error(),
@@ -587,7 +598,7 @@ fn get_caller_identity_is_retried_on_throttling_as_configured() {
 #[test]
 fn a_bad_retry_setting_is_one_sentence_naming_where_it_came_from() {
     let sb = Sandbox::new();
-    let cases: [(&[(&str, &str)], &str, &[&str]); 4] = [
+    let cases: [(Vars, &str, &[&str]); 4] = [
         (
             &[("AWS_MAX_ATTEMPTS", "0")],
             "",
@@ -610,7 +621,7 @@ fn a_bad_retry_setting_is_one_sentence_naming_where_it_came_from() {
         ),
     ];
     for (env, config, words) in cases {
-        sb.write_config(&format!("{STANDARD_CONFIG}\n[profile dev]\n{config}"));
+        sb.write_config(&with_dev(config));
         let mut cmd = sb.cmd(["exec", "-p", "dev", "--token-code", CODE, "--", "true"]);
         cmd.envs(env.iter().copied());
         let r = run(&mut cmd);
@@ -630,9 +641,11 @@ fn a_bad_retry_setting_is_one_sentence_naming_where_it_came_from() {
 #[test]
 fn the_profiles_transport_settings_are_handed_over() {
     let sb = Sandbox::new();
-    sb.append_config(
-        "\n[profile dev]\nca_bundle = /etc/corp/ca.pem\nmax_attempts = 7\nretry_mode = adaptive\n",
-    );
+    let dir = tempfile::tempdir().unwrap();
+    let ca = make_pki(dir.path()).ca.display().to_string();
+    sb.write_config(&with_dev(&format!(
+        "ca_bundle = {ca}\nmax_attempts = 7\nretry_mode = adaptive\n"
+    )));
     let r = run(&mut sb.cmd([
         "env",
         "-p",
@@ -646,7 +659,7 @@ fn the_profiles_transport_settings_are_handed_over() {
     let vars = parse_env(&r.stdout);
     assert_eq!(
         vars.get("AWS_CA_BUNDLE").map(String::as_str),
-        Some("/etc/corp/ca.pem"),
+        Some(ca.as_str()),
         "{}",
         r.dump()
     );
