@@ -1,5 +1,5 @@
 //! The transport settings of the STS call: a CA bundle to trust in addition to the system
-//! roots, and the retry policy (docs/design.md §3.4). Resolved with the profile, as plain
+//! roots, and the retry policy (docs/design.md §3, item 5). Resolved with the profile, as plain
 //! strings: the bundle is read only when a client is built, never on the cache-hit path.
 
 use crate::error::{Result, bail};
