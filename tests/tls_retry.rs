@@ -368,8 +368,9 @@ fn a_private_ca_is_untrusted_and_the_message_names_the_ca_settings() {
         r.dump()
     );
     assert!(line.contains("not sent"), "{}", r.dump());
+    // One CONNECT: the handshake was not retried (its failure is counted after the client
+    // has gone, so the count is not asserted here).
     assert_eq!(t.interceptor.arrivals(), [connect_target()], "{}", r.dump());
-    assert_eq!(t.interceptor.refused(), 1, "one handshake, not retried");
     assert_eq!(t.sb.proxy.total(), 0, "{}", t.sb.proxy.summary());
     assert!(t.sb.cache_entries().is_empty());
 }
