@@ -17,6 +17,7 @@ mod profile;
 mod provider;
 mod render;
 mod sdk_settings;
+mod sdk_tls_retry;
 mod settings;
 mod sts;
 mod text;

@@ -9,6 +9,7 @@ use crate::error::{Error, Result, bail};
 use crate::ini::{Ini, Section};
 use crate::keys;
 use crate::sdk_settings::{self, SdkSettings};
+use crate::sdk_tls_retry::TransportSettings;
 use crate::settings::{Env, Origin, Settings, Sourced};
 
 pub const SESSION_DURATION: DurationRule = DurationRule {
@@ -189,6 +190,8 @@ pub struct ResolvedProfile {
     pub iam_endpoint_url: Option<String>,
     /// The SDK settings the STS call honours and the child is given, with their origins.
     pub sdk: SdkSettings,
+    /// CA bundle and retry policy of the STS call, handed to the child too.
+    pub transport: TransportSettings,
 }
 
 impl std::fmt::Debug for ResolvedProfile {
@@ -208,6 +211,7 @@ impl std::fmt::Debug for ResolvedProfile {
             .field("endpoint_url", &self.endpoint_url)
             .field("iam_endpoint_url", &self.iam_endpoint_url)
             .field("sdk", &self.sdk)
+            .field("transport", &self.transport)
             .finish_non_exhaustive()
     }
 }
@@ -437,6 +441,7 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
         .map(|s| s.value.clone())
         .or_else(|| sts_legacy_endpoint(files, &lookup, &sts_region, &env));
     let iam_endpoint_url = sdk.iam_endpoint.as_ref().map(|s| s.value.clone());
+    let transport = TransportSettings::resolve(&env, &first)?;
 
     Ok(ResolvedProfile {
         profile: profile.clone(),
@@ -459,6 +464,7 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
         endpoint_url,
         iam_endpoint_url,
         sdk,
+        transport,
     })
 }
 

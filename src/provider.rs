@@ -22,6 +22,8 @@ pub struct Handover {
     /// The MFA device the credentials were obtained with (directly or through the session).
     pub device: String,
     pub credentials: Credentials,
+    /// The CA bundle and retry settings of the profile, handed on as variables.
+    pub transport: crate::sdk_tls_retry::TransportSettings,
 }
 
 /// Credentials for a plan: cache, else STS.
@@ -61,6 +63,7 @@ pub fn obtain(plan: &Plan) -> Result<Handover> {
         sdk: profile.sdk.handed.clone(),
         device: provider.device,
         credentials,
+        transport: profile.transport.clone(),
     })
 }
 
@@ -78,7 +81,7 @@ fn sts_for<'a>(cell: &'a OnceCell<Sts>, plan: &ResolvedProfile) -> Result<&'a St
     if let Some(sts) = cell.get() {
         return Ok(sts);
     }
-    let sts = Sts::new(&plan.sts_region, &plan.sdk.sts())?;
+    let sts = Sts::new(&plan.sts_region, &plan.sdk.sts(), &plan.transport)?;
     Ok(cell.get_or_init(|| sts))
 }
 

@@ -45,8 +45,19 @@ pub fn variables(handover: &Handover) -> Vec<(String, String)> {
         vars.push(("AWS_DEFAULT_REGION".into(), region.clone()));
     }
     vars.extend(handover.sdk.iter().cloned());
+    vars.extend(
+        transport_variables(handover)
+            .into_iter()
+            .map(|(name, value)| (name.to_string(), value)),
+    );
     vars.push(("AWS_MFA_PROFILE".into(), handover.profile.clone()));
     vars
+}
+
+/// The profile's CA bundle and retry settings, which the child cannot read from the
+/// profile without AWS_PROFILE (§5): AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE.
+fn transport_variables(handover: &Handover) -> Vec<(&'static str, String)> {
+    handover.transport.variables()
 }
 
 pub fn write_env(
@@ -192,6 +203,7 @@ mod tests {
                 session_token: "to'ken".into(),
                 expiration: 1_795_458_600,
             },
+            transport: Default::default(),
         }
     }
 

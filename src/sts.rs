@@ -16,6 +16,7 @@ use aws_sdk_sts::config::timeout::TimeoutConfig;
 use aws_sdk_sts::config::{BehaviorVersion, Region};
 use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::endpoint::EndpointFuture;
+use aws_smithy_runtime_api::client::http::SharedHttpClient;
 use aws_smithy_runtime_api::client::interceptors::context::InterceptorContext;
 use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_runtime_api::client::retries::classifiers::{
@@ -26,7 +27,9 @@ use crate::credentials::{Credentials, now, rfc3339};
 use crate::error::{Error, Result, bail};
 use crate::log::debug;
 use crate::profile::RolePlan;
+use crate::sdk_tls_retry::{RetryMode, TransportSettings};
 use crate::settings::Origin;
+use crate::settings::Sourced;
 
 mod proxy;
 
@@ -50,6 +53,11 @@ pub struct Sts {
     /// The endpoint variants IAM is asked with too, when it is asked for the device.
     fips: bool,
     dualstack: bool,
+    /// The retry policy of calls without a code, and the HTTP client (None: the SDK's own).
+    retry: RetryConfig,
+    http: Option<SharedHttpClient>,
+    /// The CA bundle trusted besides the system roots, for messages.
+    ca_bundle: Option<Sourced<String>>,
 }
 
 /// Where the STS call goes: a configured URL, else the SDK's endpoint rules for the region
@@ -177,9 +185,11 @@ struct CallContext<'a> {
 }
 
 impl Sts {
-    pub fn new(region: &str, endpoint: &Endpoint) -> Result<Self> {
+    pub fn new(region: &str, endpoint: &Endpoint, transport: &TransportSettings) -> Result<Self> {
         check_region(region)?;
         endpoint.check()?;
+        let http = http_client(transport)?;
+        let retry = retries(transport);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -188,8 +198,11 @@ impl Sts {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
             .timeout_config(timeouts())
-            .retry_config(retries());
-        let config = endpoint.apply(config);
+            .retry_config(retry.clone());
+        let mut config = endpoint.apply(config);
+        if let Some(http) = &http {
+            config = config.http_client(http.clone());
+        }
         let place = endpoint.place(region);
         let found = proxy::lookup(&place);
         for var in &found.ignored {
@@ -211,6 +224,9 @@ impl Sts {
             route: found.route,
             fips: endpoint.fips.is_some(),
             dualstack: endpoint.dualstack,
+            retry,
+            http,
+            ca_bundle: transport.ca_bundle.clone(),
         })
     }
 
@@ -328,7 +344,7 @@ impl Sts {
             .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
             .region(aws_sdk_iam::config::Region::new(self.region.clone()))
             .timeout_config(timeouts())
-            .retry_config(retries())
+            .retry_config(self.retry.clone())
             // A custom endpoint takes no variant: the SDK would refuse FIPS with it.
             .use_fips(self.fips && iam_endpoint.is_none())
             .use_dual_stack(self.dualstack && iam_endpoint.is_none())
@@ -341,6 +357,9 @@ impl Sts {
             ));
         if let Some(url) = iam_endpoint {
             config = config.endpoint_url(url);
+        }
+        if let Some(http) = &self.http {
+            config = config.http_client(http.clone());
         }
         let iam = aws_sdk_iam::Client::from_conf(config.build());
         let listed = self
@@ -488,6 +507,10 @@ impl Sts {
             // A connect timeout cannot be told from a read timeout here: taken as one that
             // may have reached STS.
             SdkError::TimeoutError(_) => self.too_slow(call),
+            // No byte of the request goes out before the server's certificate is trusted.
+            SdkError::DispatchFailure(_) if let Some(why) = untrusted_certificate(&err) => {
+                self.untrusted(&why, call)
+            }
             SdkError::DispatchFailure(failure) if failure.is_timeout() => self.too_slow(call),
             SdkError::DispatchFailure(failure)
                 if failure.as_connector_error().is_some_and(connection_refused) =>
@@ -561,6 +584,27 @@ impl Sts {
                 DisplayErrorContext(&err)
             )),
         }
+    }
+
+    /// The server's certificate is not trusted: name the CA settings.
+    fn untrusted(&self, why: &str, call: &CallContext) -> Error {
+        let not_sent = if call.device.is_some() {
+            "the MFA code was not sent; "
+        } else {
+            ""
+        };
+        let trusted = match &self.ca_bundle {
+            Some(b) => format!(
+                "no CA of the system nor of the bundle {} (from {}) signed it",
+                b.value, b.origin
+            ),
+            None => "no CA of the system signed it".to_string(),
+        };
+        Error::new(format!(
+            "the certificate of STS at {}{} is not trusted ({why}): {trusted}; {not_sent}if a proxy or firewall inspects TLS, point AWS_CA_BUNDLE or ca_bundle of the profile at its CA certificate (PEM)",
+            self.place,
+            self.via()
+        ))
     }
 
     fn too_slow(&self, call: &CallContext) -> Error {
@@ -827,8 +871,87 @@ fn timeouts() -> TimeoutConfig {
         .build()
 }
 
-fn retries() -> RetryConfig {
-    RetryConfig::standard().with_max_attempts(3)
+/// The retry policy of a call without a code (one with a code adds `SendTheCodeOnce`).
+fn retries(transport: &TransportSettings) -> RetryConfig {
+    let base = match transport.retry_mode.as_ref().map(|m| m.value) {
+        Some(RetryMode::Adaptive) => RetryConfig::adaptive(),
+        Some(RetryMode::Standard | RetryMode::Legacy) | None => RetryConfig::standard(),
+    };
+    base.with_max_attempts(transport.attempts())
+}
+
+/// The SDK's own HTTPS client, unless a CA bundle is to be trusted: then the same client
+/// (rustls with aws-lc, the proxy variables) trusting the bundle besides the system roots.
+fn http_client(transport: &TransportSettings) -> Result<Option<SharedHttpClient>> {
+    use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig};
+    let Some(bundle) = &transport.ca_bundle else {
+        return Ok(None);
+    };
+    let pem = read_ca_bundle(bundle)?;
+    let context = TlsContext::builder()
+        .with_trust_store(TrustStore::default().with_pem_certificate(pem))
+        .build()
+        .map_err(|e| Error::new(format!("cannot set up TLS: {e}")))?;
+    debug!(
+        "trusting the CA bundle {} (from {}) besides the system's CAs",
+        bundle.value, bundle.origin
+    );
+    let client = Builder::new().build_with_connector_fn(move |settings, components| {
+        let mut connector = ConnectorBuilder::default()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(context.clone());
+        connector.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            connector.set_sleep_impl(components.sleep_impl());
+        }
+        connector.set_proxy_config(Some(ProxyConfig::from_env()));
+        connector.build()
+    });
+    Ok(Some(client))
+}
+
+/// The bundle's bytes, once each certificate in it is known to parse: the SDK's TLS layer
+/// panics on one that does not.
+fn read_ca_bundle(bundle: &Sourced<String>) -> Result<Vec<u8>> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let fix = "; point AWS_CA_BUNDLE or ca_bundle at a PEM file of CA certificates";
+    let (path, origin) = (&bundle.value, &bundle.origin);
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::new(format!(
+            "cannot read the CA bundle {path} (from {origin}): {e}{fix}"
+        ))
+    })?;
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in CertificateDer::pem_slice_iter(&pem) {
+        let added = cert
+            .map_err(|e| e.to_string())
+            .and_then(|c| roots.add(c).map_err(|e| e.to_string()));
+        if let Err(e) = added {
+            bail!(
+                "cannot use the CA bundle {path} (from {origin}): a certificate in it does not parse ({e}){fix}"
+            );
+        }
+    }
+    if roots.is_empty() {
+        bail!("the CA bundle {path} (from {origin}) holds no certificate{fix}");
+    }
+    Ok(pem)
+}
+
+/// Why the server's certificate was refused, when that is what failed.
+fn untrusted_certificate(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        // rustls's Error::InvalidCertificate, behind the SDK's boxed connector errors.
+        let text = e.to_string();
+        if let Some(at) = text.find("invalid peer certificate") {
+            return Some(text[at..].to_string());
+        }
+        next = e.source();
+    }
+    None
 }
 
 /// One sentence for each answer of STS a user can act on.
@@ -1067,7 +1190,12 @@ mod tests {
 
     #[test]
     fn credentials_with_a_control_character_are_refused_naming_the_part() {
-        let sts = Sts::new("us-east-1", &Endpoint::url("http://127.0.0.1:9")).unwrap();
+        let sts = Sts::new(
+            "us-east-1",
+            &Endpoint::url("http://127.0.0.1:9"),
+            &TransportSettings::default(),
+        )
+        .unwrap();
         let good = sts_credentials("ASIAEXAMPLE", "secret", "token");
         assert!(sts.convert(Some(&good), &call()).is_ok());
         for c in [

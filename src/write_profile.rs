@@ -439,6 +439,7 @@ mod tests {
             endpoint_url: None,
             iam_endpoint_url: None,
             sdk: Default::default(),
+            transport: Default::default(),
         }
     }
 
