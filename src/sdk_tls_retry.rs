@@ -161,11 +161,11 @@ mod tests {
             Some(Sourced::new(RetryMode::Legacy, file("profile dev")))
         );
         assert_eq!(t.attempts(), 2);
+        // The variable is the caller's own: inherited, not handed over.
         assert_eq!(
             t.variables(),
             [
                 ("AWS_CA_BUNDLE", "ca.pem".to_string()),
-                ("AWS_MAX_ATTEMPTS", "2".to_string()),
                 ("AWS_RETRY_MODE", "legacy".to_string())
             ]
         );
