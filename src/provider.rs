@@ -115,11 +115,12 @@ impl Provider<'_> {
             let long_term = self.long_term_keys();
             if role.direct {
                 let what = format!("{} for {}", role.arn, human(role.duration));
+                // The client first: what it refuses (a CA bundle, FIPS with an endpoint)
+                // is said before a code is asked for.
+                let sts = self.sts()?;
                 let code = self.plan.code.code(&self.device, &what)?;
                 let mfa = Some((self.device.as_str(), code.as_str()));
-                return self
-                    .sts()?
-                    .assume_role(&long_term, role, role.duration, mfa);
+                return sts.assume_role(&long_term, role, role.duration, mfa);
             }
             let session_id = EntryId::session(plan, &self.device);
             let session = self.cached_or(&session_id, session_grant, || self.new_session())?;
@@ -195,8 +196,10 @@ impl Provider<'_> {
     fn new_session(&self) -> Result<Credentials> {
         let plan = &self.plan.profile;
         let what = format!("MFA session of {}", human(plan.session_duration));
+        // The client first: what it refuses is said before a code is asked for.
+        let sts = self.sts()?;
         let code = self.plan.code.code(&self.device, &what)?;
-        self.sts()?.get_session_token(
+        sts.get_session_token(
             &self.long_term_keys(),
             &self.device,
             &code,

@@ -443,3 +443,29 @@ fn a_still_valid_section_needs_no_code_source_at_all() {
     assert!(r.stdout.contains("[work] is still valid"), "{}", r.dump());
     assert_eq!(sb.proxy.count("GetSessionToken"), 1);
 }
+
+// --- What the STS client refuses is said before a code is asked for --------------------
+
+#[test]
+fn a_client_setting_that_cannot_work_is_refused_before_the_code() {
+    for (setting, said) in [
+        ("use_fips_endpoint = true", "FIPS"),
+        ("ca_bundle = /nonexistent/ca.pem", "ca.pem"),
+    ] {
+        let sb = Sandbox::new();
+        let ran = sb.root.join("mfa_process-ran");
+        sb.append_config(&format!(
+            "\n[profile coded]\nsource_profile = dev\nmfa_serial = {DEVICE}\n{setting}\nmfa_process = sh -c 'touch {}; echo 123456'\n",
+            ran.display()
+        ));
+        // The sandbox's AWS_ENDPOINT_URL is a configured endpoint: FIPS cannot go with it.
+        let r = run(&mut sb.cmd(["exec", "-p", "coded", "--", "true"]));
+        r.assert_code(1).assert_one_line_error();
+        assert!(r.stderr.contains(said), "{setting}: {}", r.dump());
+        assert!(
+            !ran.exists(),
+            "{setting}: mfa_process ran before the refusal"
+        );
+        assert_eq!(sb.proxy.total(), 0, "{setting}: {}", sb.proxy.summary());
+    }
+}
