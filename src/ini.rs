@@ -51,6 +51,17 @@ impl Section {
             .map(|(_, v)| v.as_str())
             .filter(|v| !v.is_empty() && !v.contains('\n'))
     }
+
+    /// The value of `key` as `get` gives it, but an empty one too (`region =`), which
+    /// botocore reads as "" rather than as no key.
+    pub fn get_even_empty(&self, key: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.contains('\n'))
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -224,6 +235,70 @@ fn header_name(text: &str) -> Option<&str> {
     let rest = text.strip_prefix('[')?;
     let end = rest.rfind(']')?;
     (end > 0).then(|| &rest[..end])
+}
+
+/// The profile a config-file header names, as botocore's `build_profile_map` reads it;
+/// borrowed for `[default]` and a plain `[profile NAME]` (found by name), owned otherwise.
+pub fn profile_of_header(header: &str) -> Option<Cow<'_, str>> {
+    if header == "default" {
+        return Some(Cow::Borrowed(header));
+    }
+    if !header.starts_with("profile") {
+        return None;
+    }
+    let shell = |c: char| " \t\r\n'\"\\".contains(c);
+    if let Some(name) = header.strip_prefix("profile ")
+        && !name.is_empty()
+        && !name.contains(shell)
+    {
+        return Some(Cow::Borrowed(name));
+    }
+    match <[String; 2]>::try_from(shlex_split(header)?) {
+        Ok([_, name]) => Some(Cow::Owned(name)),
+        Err(_) => None,
+    }
+}
+
+/// Python's `shlex.split` (POSIX mode, no comments); None where it raises ValueError (an
+/// unclosed quote, a trailing backslash).
+fn shlex_split(text: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\r' | '\n' => words.extend(word.take()),
+            '\\' => word.get_or_insert_default().push(chars.next()?),
+            '\'' => {
+                let word = word.get_or_insert_default();
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => word.push(c),
+                    }
+                }
+            }
+            '"' => {
+                let word = word.get_or_insert_default();
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('"' | '\\') => word.push(c),
+                            c => {
+                                word.push('\\');
+                                word.push(c);
+                            }
+                        },
+                        c => word.push(c),
+                    }
+                }
+            }
+            c => word.get_or_insert_default().push(c),
+        }
+    }
+    words.extend(word);
+    Some(words)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -418,6 +493,9 @@ pub struct Ini {
     /// Names whose hash an earlier name has → their first and last headers.
     collided: HashMap<Box<str>, (u32, u32)>,
     hash: fn(&str) -> u64,
+    /// The config file's profiles whose header is not plainly `[profile NAME]`: (profile,
+    /// header), read on first use (see [`Ini::profile`]).
+    odd_profiles: OnceCell<Vec<(String, u32)>>,
 }
 
 impl Default for Ini {
@@ -451,6 +529,7 @@ impl Ini {
             index: HashMap::with_capacity_and_hasher(guess, Default::default()),
             collided: HashMap::new(),
             hash,
+            odd_profiles: OnceCell::new(),
         };
         ini.find_headers(&text[..limit]);
         ini.text = text;
@@ -570,6 +649,49 @@ impl Ini {
             .filter(|&i| self.headers[i].first && self.name(i) != DEFAULT_SECTION)
             .map(|i| self.view(i))
             .collect()
+    }
+
+    /// The config file's section of a profile, as botocore's `build_profile_map` finds it:
+    /// `[default]`, or a header that starts with `profile` and splits as a shell would
+    /// (`shlex.split`) into exactly two words, the second the name (`[profile  p]`,
+    /// `[profile "my dev"]`, `[profile a]b]`); of several, the last in the file.
+    pub fn profile(&self, profile: &str) -> Option<&Section> {
+        let plain = format!("profile {profile}");
+        let mut best = [plain.as_str(), "default"]
+            .into_iter()
+            .filter_map(|name| self.first_header(name))
+            .filter(|&i| profile_of_header(self.name(i)).as_deref() == Some(profile))
+            .max();
+        for (name, at) in self.odd_profiles() {
+            if name == profile && best.is_none_or(|b| *at as usize > b) {
+                best = Some(*at as usize);
+            }
+        }
+        best.map(|i| self.view(i))
+    }
+
+    /// Every profile the config file names, in the order of their headers, each once.
+    pub fn profile_names(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        (0..self.headers.len())
+            .filter(|&i| self.headers[i].first)
+            .filter_map(|i| profile_of_header(self.name(i)).map(Cow::into_owned))
+            .filter(|name| seen.insert(name.clone()))
+            .collect()
+    }
+
+    /// The profiles of headers other than `[default]` and a plain `[profile NAME]`: the
+    /// few the fast lookup by name cannot find.
+    fn odd_profiles(&self) -> &[(String, u32)] {
+        self.odd_profiles.get_or_init(|| {
+            (0..self.headers.len())
+                .filter(|&i| self.headers[i].first)
+                .filter_map(|i| match profile_of_header(self.name(i))? {
+                    Cow::Owned(name) => Some((name, i as u32)),
+                    Cow::Borrowed(_) => None,
+                })
+                .collect()
+        })
     }
 
     /// The keys of a section's own lines, without those of `[DEFAULT]`.

@@ -62,13 +62,7 @@ pub struct Files {
 
 impl Files {
     pub(crate) fn config_section(&self, profile: &str) -> Option<&Section> {
-        let named = format!("profile {profile}");
-        self.config.section(&named).or_else(|| {
-            // `[default]` is the one profile the config file names without the prefix.
-            (profile == "default")
-                .then(|| self.config.section("default"))
-                .flatten()
-        })
+        self.config.profile(profile)
     }
 
     fn credentials_section(&self, profile: &str) -> Option<&Section> {
@@ -86,15 +80,25 @@ impl Files {
 
     /// A key of a profile and the file and section it came from.
     fn get_sourced(&self, profile: &str, key: &str) -> Option<(&str, Origin)> {
-        fn from<'a>(s: &'a Section, path: &str, key: &str) -> Option<(&'a str, Origin)> {
-            s.get(key).map(|v| {
+        self.get_sourced_by(profile, key, Section::get)
+    }
+
+    /// `get_sourced` with `get` the way a section's value is read.
+    fn get_sourced_by<'a>(
+        &'a self,
+        profile: &str,
+        key: &str,
+        get: for<'s> fn(&'s Section, &str) -> Option<&'s str>,
+    ) -> Option<(&'a str, Origin)> {
+        let from = |s: &'a Section, path: &str, key: &str| -> Option<(&'a str, Origin)> {
+            get(s, key).map(|v| {
                 let origin = Origin::File {
                     path: path.to_string(),
                     section: s.name.clone(),
                 };
                 (v, origin)
             })
-        }
+        };
         self.credentials_section(profile)
             .and_then(|s| from(s, &self.credentials_path, key))
             .or_else(|| {
@@ -132,12 +136,8 @@ impl Files {
     pub fn profile_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .config
-            .sections()
+            .profile_names()
             .into_iter()
-            .filter_map(|s| match s.name.strip_prefix("profile ") {
-                Some(name) => Some(name.trim().to_string()),
-                None => (s.name == "default").then(|| s.name.clone()),
-            })
             .chain(
                 self.credentials
                     .sections()
@@ -412,11 +412,14 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
         }
     };
 
-    let region = settings
-        .region
-        .clone()
-        .or_else(|| first("region").map(sourced))
-        .or_else(|| files.get_sourced("default", "region").map(sourced));
+    // `region =` (empty) ends the lookup with no region, as botocore reads it ("").
+    let region = settings.region.clone().or_else(|| {
+        let nearest = lookup
+            .iter()
+            .find_map(|s| files.get_sourced_by(s, "region", Section::get_even_empty))
+            .or_else(|| files.get_sourced_by("default", "region", Section::get_even_empty));
+        nearest.filter(|(value, _)| !value.is_empty()).map(sourced)
+    });
     let sts_region = region
         .as_ref()
         .map_or_else(|| "us-east-1".to_string(), |r| r.value.clone());
