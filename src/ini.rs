@@ -22,7 +22,7 @@
 //! three: `parse` only finds the headers; a section's lines are read when it is looked up.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
@@ -50,6 +50,11 @@ impl Section {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
             .filter(|v| !v.is_empty() && !v.contains('\n'))
+    }
+
+    /// Whether the section has `key` at all, with any value.
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k == key)
     }
 
     /// The value of `key` as `get` gives it, but an empty one too (`region =`), which
@@ -483,6 +488,9 @@ struct Header {
 
 const NONE: u32 = u32::MAX;
 
+/// Who hears, with the file's name, what botocore refuses in it.
+pub type Report = fn(&str, &Problem);
+
 #[derive(Debug, Clone)]
 pub struct Ini {
     text: String,
@@ -496,6 +504,11 @@ pub struct Ini {
     /// The config file's profiles whose header is not plainly `[profile NAME]`: (profile,
     /// header), read on first use (see [`Ini::profile`]).
     odd_profiles: OnceCell<Vec<(String, u32)>>,
+    /// The text started with a byte-order mark, which was dropped.
+    bom: bool,
+    /// Who hears what botocore refuses, and the file's name for it (see [`Ini::reporting`]).
+    report: Option<(Box<str>, Report)>,
+    reported: Cell<bool>,
 }
 
 impl Default for Ini {
@@ -514,7 +527,12 @@ impl Ini {
         Self::with_hash(text, fnv1a)
     }
 
-    fn with_hash(text: String, hash: fn(&str) -> u64) -> Ini {
+    fn with_hash(mut text: String, hash: fn(&str) -> u64) -> Ini {
+        // botocore refuses the file (`reporting` says so); its first section is still read.
+        let bom = text.starts_with('\u{feff}');
+        if bom {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         // Offsets are u32: a file of 4 GiB is no AWS config file; read no further than that.
         let mut limit = text.len().min(u32::MAX as usize);
         while !text.is_char_boundary(limit) {
@@ -530,10 +548,78 @@ impl Ini {
             collided: HashMap::new(),
             hash,
             odd_profiles: OnceCell::new(),
+            bom,
+            report: None,
+            reported: Cell::new(false),
         };
         ini.find_headers(&text[..limit]);
         ini.text = text;
         ini
+    }
+
+    /// This reader, telling `report` (with `path`) the first thing botocore refuses that it
+    /// sees: a byte-order mark or a repeated section now, from the headers alone; a repeated
+    /// key when a section that holds one is read. Once per file, and no full scan of the
+    /// text: the cache-hit path reads files of thousands of profiles to use a few.
+    pub fn reporting(mut self, path: &str, report: Report) -> Ini {
+        self.report = Some((path.into(), report));
+        if self.bom {
+            self.tell(Problem::ByteOrderMark);
+        } else if let Some(repeat) = (0..self.headers.len())
+            .find(|&i| !self.headers[i].first && self.name(i) != DEFAULT_SECTION)
+        {
+            let name = self.name(repeat);
+            let first = self
+                .first_header(name)
+                .expect("a repeat has a first header");
+            self.tell(Problem::DuplicateSection {
+                name: name.to_string(),
+                first: self.line_at(self.headers[first].name.0 as usize),
+                line: self.line_at(self.headers[repeat].name.0 as usize),
+            });
+        }
+        self
+    }
+
+    fn tell(&self, problem: Problem) {
+        if let Some((path, report)) = &self.report
+            && !self.reported.replace(true)
+        {
+            report(path, &problem);
+        }
+    }
+
+    /// The line number of a byte offset.
+    fn line_at(&self, offset: usize) -> usize {
+        1 + lines(&self.text[..offset])
+            .filter(|line| !line.ending.is_empty())
+            .count()
+    }
+
+    /// The first key repeated in the bodies of a section (its first header's index).
+    fn repeated_key(&self, first: usize) -> Option<Problem> {
+        let mut seen: HashMap<Cow<str>, usize> = HashMap::new();
+        let mut at = first as u32;
+        while at != NONE {
+            let (from, to) = self.headers[at as usize].body;
+            let mut scanner = Scanner::after_header();
+            for line in lines(&self.text[from as usize..to as usize]) {
+                if let Kind::Key { key, .. } = scanner.classify(line.text) {
+                    let line_no = self.line_at(from as usize + line.at);
+                    if let Some(&first_line) = seen.get(&fold_key(key)) {
+                        return Some(Problem::DuplicateKey {
+                            section: self.name(first).to_string(),
+                            key: fold_key(key).into_owned(),
+                            first: first_line,
+                            line: line_no,
+                        });
+                    }
+                    seen.insert(fold_key(key), line_no);
+                }
+            }
+            at = self.headers[at as usize].next;
+        }
+        None
     }
 
     /// Every header line, in order, as [`Scanner`] judges it, without judging every line:
@@ -731,6 +817,15 @@ impl Ini {
             let (from, to) = header.body;
             read_entries(&self.text[from as usize..to as usize], &mut entries);
             at = header.next;
+        }
+        let repeats =
+            |e: &[(String, String)]| (1..e.len()).any(|i| e[..i].iter().any(|(k, _)| *k == e[i].0));
+        if self.report.is_some()
+            && !self.reported.get()
+            && repeats(&entries)
+            && let Some(problem) = self.repeated_key(first)
+        {
+            self.tell(problem);
         }
         Section {
             name: self.name(first).to_string(),

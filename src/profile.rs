@@ -74,7 +74,7 @@ impl Files {
     }
 
     /// A key of a profile: the credentials file first, then the config file, as botocore merges them.
-    fn get(&self, profile: &str, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, profile: &str, key: &str) -> Option<&str> {
         self.get_sourced(profile, key).map(|(value, _)| value)
     }
 
@@ -99,12 +99,19 @@ impl Files {
                 (v, origin)
             })
         };
-        self.credentials_section(profile)
-            .and_then(|s| from(s, &self.credentials_path, key))
-            .or_else(|| {
-                self.config_section(profile)
-                    .and_then(|s| from(s, &self.config_path, key))
-            })
+        // The credentials file's key wins even when it is empty, as botocore merges them.
+        let credentials = self.credentials_section(profile).filter(|s| s.has(key));
+        match credentials {
+            Some(s) => from(s, &self.credentials_path, key),
+            None => self
+                .config_section(profile)
+                .and_then(|s| from(s, &self.config_path, key)),
+        }
+    }
+
+    /// A profile's own `region`, empty too (botocore reads `region =` as "").
+    pub(crate) fn region_of(&self, profile: &str) -> Option<(&str, Origin)> {
+        self.get_sourced_by(profile, "region", Section::get_even_empty)
     }
 
     /// A hint when `profile` is written as the other file names its sections: the
@@ -416,8 +423,8 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
     let region = settings.region.clone().or_else(|| {
         let nearest = lookup
             .iter()
-            .find_map(|s| files.get_sourced_by(s, "region", Section::get_even_empty))
-            .or_else(|| files.get_sourced_by("default", "region", Section::get_even_empty));
+            .find_map(|s| files.region_of(s))
+            .or_else(|| files.region_of("default"));
         nearest.filter(|(value, _)| !value.is_empty()).map(sourced)
     });
     let sts_region = region
@@ -650,7 +657,10 @@ fn resolve_opts(
     resolve(files, &Settings::new(opts, env)?, env)
 }
 
+// Paths spelled out: tests/botocore_profiles.rs compiles this file as a module of its own.
 #[cfg(test)]
+#[path = "profile/props.rs"]
 mod props;
 #[cfg(test)]
+#[path = "profile/tests.rs"]
 mod tests;

@@ -469,3 +469,15 @@ fn an_empty_region_is_no_region_and_does_not_fall_through_to_default() {
     let p = resolve_with(&f, &opts("dev"), &[]).unwrap();
     assert_eq!(p.region.as_deref(), Some("us-west-2"));
 }
+
+#[test]
+fn a_key_of_the_credentials_file_wins_even_when_empty() {
+    // botocore merges the credentials file's section over the config's, key by key.
+    let f = files(
+        &format!("[profile dev]\nmfa_serial = {DEVICE}\nregion = eu-west-1\n"),
+        &format!("[dev]\n{KEYS}mfa_serial =\n"),
+    );
+    let p = resolve_with(&f, &opts("dev"), &[]).unwrap();
+    assert_eq!(p.device, None);
+    assert_eq!(p.region.as_deref(), Some("eu-west-1"));
+}
