@@ -558,8 +558,8 @@ impl Ini {
     }
 
     /// This reader, telling `report` (with `path`) the first thing botocore refuses that it
-    /// sees: a byte-order mark or a repeated section now, from the headers alone; a repeated
-    /// key when a section that holds one is read. Once per file, and no full scan of the
+    /// sees: a byte-order mark or a repeated section now, from the headers alone (and a
+    /// repeated key of `[DEFAULT]`); a repeated key of another section when it is read. Once per file, and no full scan of the
     /// text: the cache-hit path reads files of thousands of profiles to use a few.
     pub fn reporting(mut self, path: &str, report: Report) -> Ini {
         self.report = Some((path.into(), report));
@@ -578,6 +578,8 @@ impl Ini {
                 line: self.line_at(self.headers[repeat].name.0 as usize),
             });
         }
+        // `[DEFAULT]` is read now: its keys are in every section, even when there is none.
+        self.defaults();
         self
     }
 

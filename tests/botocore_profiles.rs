@@ -125,6 +125,7 @@ fn config_header(rng: &mut Rng, name: &str, plain: bool) -> String {
     match (name, rng.below(4)) {
         ("default", 0) => " default ".into(),
         ("default", 1) => "default".into(),
+        ("default", 2) => "profile default".into(),
         _ => form.replace("{}", name),
     }
 }
@@ -226,10 +227,19 @@ fn pair(rng: &mut Rng) -> Pair {
         if plain && !headed.insert(name) {
             continue;
         }
-        config.push_str(&format!("[{}]{eol}", config_header(rng, name, plain)));
+        // An indented header is one unless it continues the value above it.
+        let indent = if !plain && rng.chance(10) { "  " } else { "" };
+        config.push_str(&format!(
+            "{indent}[{}]{eol}",
+            config_header(rng, name, plain)
+        ));
         body(rng, &KEYS[..6], plain, &mut config, eol);
     }
     headed.clear();
+    if !plain && rng.chance(5) {
+        credentials.push_str(&format!("[DEFAULT]{eol}"));
+        body(rng, &KEYS, false, &mut credentials, eol);
+    }
     for _ in 0..rng.below(4) {
         let name = rng.pick(names);
         if plain && !headed.insert(name) {
