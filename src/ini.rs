@@ -251,10 +251,10 @@ pub fn profile_of_header(header: &str) -> Option<Cow<'_, str>> {
     if !header.starts_with("profile") {
         return None;
     }
-    let shell = |c: char| " \t\r\n'\"\\".contains(c);
+    let shell = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\'' | b'"' | b'\\');
     if let Some(name) = header.strip_prefix("profile ")
         && !name.is_empty()
-        && !name.contains(shell)
+        && !name.as_bytes().iter().any(shell)
     {
         return Some(Cow::Borrowed(name));
     }
