@@ -15,8 +15,12 @@
 //!   lower-cased as `str.lower` does, the value trimmed.
 //!
 //! `[DEFAULT]` is no section: its keys show in every section that lacks them. Where botocore
-//! refuses a file ([`check`] says why), the reader still reads what it can: a repeated
-//! section is merged, later keys winning, and lines it cannot read are skipped.
+//! refuses a file ([`check`] says why), the reader still reads what it can: a leading BOM is
+//! dropped, a repeated section is merged, later keys winning, and lines it cannot read are
+//! skipped; [`Ini::reporting`] tells of the BOM and of repeats as it meets them.
+//!
+//! Which config-file section is which profile is botocore's `build_profile_map`'s rule
+//! ([`profile_of_header`]), looked up by [`Ini::profile`].
 //!
 //! Lazy, because the cache-hit path reads files of thousands of profiles to use two or
 //! three: `parse` only finds the headers; a section's lines are read when it is looked up.
