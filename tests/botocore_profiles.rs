@@ -553,3 +553,49 @@ fn a_file_botocore_refuses_is_named_with_its_line_in_one_warning() {
         assert!(out.stdout.contains(common::DEVICE), "{}", out.dump());
     }
 }
+
+#[test]
+fn file_variables_expand_home_and_variables_and_aws_default_profile_names_the_profile() {
+    // The files where botocore finds them with these variables, none where they read literally.
+    let sb = Sandbox::empty();
+    let alt = sb.home.join("alt");
+    std::fs::create_dir_all(&alt).unwrap();
+    std::fs::write(
+        alt.join("config"),
+        format!("[profile dev]\nmfa_serial = {}\n", common::DEVICE),
+    )
+    .unwrap();
+    std::fs::write(alt.join("credentials"), format!("[dev]\n{LONG_TERM}")).unwrap();
+    std::fs::write(alt.join("boto"), "[Boto]\ndebug = 0\n").unwrap();
+    let r = run(sb
+        .cmd([
+            "exec",
+            "--write-boto",
+            "--token-code",
+            common::CODE,
+            "--",
+            "true",
+        ])
+        .env("AWS_CONFIG_FILE", "~/alt/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "$HOME/alt/credentials")
+        .env("BOTO_CONFIG", "${HOME}/alt/boto")
+        .env("AWS_DEFAULT_PROFILE", "dev"));
+    r.assert_success();
+    let boto = std::fs::read_to_string(alt.join("boto")).unwrap();
+    assert!(
+        boto.contains("[Credentials]") && boto.contains("aws_security_token"),
+        "{boto}"
+    );
+    // Named by AWS_DEFAULT_PROFILE, and said so when it is not there.
+    let r = run(sb
+        .cmd(["env"])
+        .env("AWS_CONFIG_FILE", "~/alt/config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "~/alt/credentials")
+        .env("AWS_DEFAULT_PROFILE", "nope"));
+    r.assert_code(1).assert_one_line_error();
+    assert!(
+        r.stderr.contains("'nope' (named by AWS_DEFAULT_PROFILE"),
+        "{}",
+        r.dump()
+    );
+}
