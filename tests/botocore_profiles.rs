@@ -599,3 +599,33 @@ fn file_variables_expand_home_and_variables_and_aws_default_profile_names_the_pr
         r.dump()
     );
 }
+
+#[test]
+fn profiles_named_by_odd_headers_are_used_by_name_and_the_others_are_not_listed() {
+    let sb = Sandbox::empty();
+    let device = common::DEVICE;
+    sb.write_config(&format!(
+        "[profile  two]\nmfa_serial = {device}\n[profile\ttab]\nmfa_serial = {device}\n\
+         [profile \"quoted\"]\nmfa_serial = {device}\n[profile my dev]\nmfa_serial = {device}\n\
+         [ profile spaced ]\nmfa_serial = {device}\n"
+    ));
+    sb.write_credentials(&format!(
+        "[two]\n{LONG_TERM}[tab]\n{LONG_TERM}[quoted]\n{LONG_TERM}"
+    ));
+    let r = run(&mut sb.cmd(["list", "--json"]));
+    r.assert_success();
+    let rows: Value = serde_json::from_str(&r.stdout).expect("list --json");
+    let listed: BTreeMap<&str, Option<&str>> = rows
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|row| (row["profile"].as_str().unwrap(), row["device"].as_str()))
+        .collect();
+    let expected: BTreeMap<&str, Option<&str>> = [
+        ("quoted", Some(device)),
+        ("tab", Some(device)),
+        ("two", Some(device)),
+    ]
+    .into();
+    assert_eq!(listed, expected, "{}", r.dump());
+}
