@@ -960,6 +960,36 @@ mod tests {
     }
 
     #[test]
+    fn config_headers_name_profiles_as_shlex_splits_them() {
+        // Python's answers (shlex.split, then botocore's two-word rule).
+        let cases: &[(&str, Option<&str>)] = &[
+            ("default", Some("default")),
+            ("profile p", Some("p")),
+            ("profile  p", Some("p")),
+            ("profile\tp", Some("p")),
+            ("profile \"p q\"", Some("p q")),
+            ("profile 'p'", Some("p")),
+            ("profile p\"q r\"s", Some("pq rs")),
+            ("profile a\\ b", Some("a b")),
+            ("profile \"a\\\"b\"", Some("a\"b")),
+            ("profile \"a\\xb\"", Some("a\\xb")),
+            ("profile \"p", None),
+            ("profile p\\", None),
+            ("profile", None),
+            ("profilex p", Some("p")),
+            ("profile \"\"", Some("")),
+            ("profile p q", None),
+            (" profile p", None),
+            (" default ", None),
+            ("profile\u{3000}p", None),
+            ("profile a]b", Some("a]b")),
+        ];
+        for (header, profile) in cases {
+            assert_eq!(profile_of_header(header).as_deref(), *profile, "{header:?}");
+        }
+    }
+
+    #[test]
     fn every_name_collides_and_every_section_is_still_found() {
         let text = "[a]\nk = 1\n[b]\nk = 2\n[a]\nj = 3\n[c]\n[b]\nj = 4\n";
         let ini = Ini::with_hash(text.to_string(), |_| 0);
