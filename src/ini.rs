@@ -15,14 +15,18 @@
 //!   lower-cased as `str.lower` does, the value trimmed.
 //!
 //! `[DEFAULT]` is no section: its keys show in every section that lacks them. Where botocore
-//! refuses a file ([`check`] says why), the reader still reads what it can: a repeated
-//! section is merged, later keys winning, and lines it cannot read are skipped.
+//! refuses a file ([`check`] says why), the reader still reads what it can: a leading BOM is
+//! dropped, a repeated section is merged, later keys winning, and lines it cannot read are
+//! skipped; [`Ini::reporting`] tells of the BOM and of repeats as it meets them.
+//!
+//! Which config-file section is which profile is botocore's `build_profile_map`'s rule
+//! ([`profile_of_header`]), looked up by [`Ini::profile`].
 //!
 //! Lazy, because the cache-hit path reads files of thousands of profiles to use two or
 //! three: `parse` only finds the headers; a section's lines are read when it is looked up.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
@@ -50,6 +54,22 @@ impl Section {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.as_str())
             .filter(|v| !v.is_empty() && !v.contains('\n'))
+    }
+
+    /// Whether the section has `key` at all, with any value.
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|(k, _)| k == key)
+    }
+
+    /// The value of `key` as `get` gives it, but an empty one too (`region =`), which
+    /// botocore reads as "" rather than as no key.
+    pub fn get_even_empty(&self, key: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.contains('\n'))
     }
 }
 
@@ -224,6 +244,70 @@ fn header_name(text: &str) -> Option<&str> {
     let rest = text.strip_prefix('[')?;
     let end = rest.rfind(']')?;
     (end > 0).then(|| &rest[..end])
+}
+
+/// The profile a config-file header names, as botocore's `build_profile_map` reads it;
+/// borrowed for `[default]` and a plain `[profile NAME]` (found by name), owned otherwise.
+pub fn profile_of_header(header: &str) -> Option<Cow<'_, str>> {
+    if header == "default" {
+        return Some(Cow::Borrowed(header));
+    }
+    if !header.starts_with("profile") {
+        return None;
+    }
+    let shell = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n' | b'\'' | b'"' | b'\\');
+    if let Some(name) = header.strip_prefix("profile ")
+        && !name.is_empty()
+        && !name.as_bytes().iter().any(shell)
+    {
+        return Some(Cow::Borrowed(name));
+    }
+    match <[String; 2]>::try_from(shlex_split(header)?) {
+        Ok([_, name]) => Some(Cow::Owned(name)),
+        Err(_) => None,
+    }
+}
+
+/// Python's `shlex.split` (POSIX mode, no comments); None where it raises ValueError (an
+/// unclosed quote, a trailing backslash).
+fn shlex_split(text: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\r' | '\n' => words.extend(word.take()),
+            '\\' => word.get_or_insert_default().push(chars.next()?),
+            '\'' => {
+                let word = word.get_or_insert_default();
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => word.push(c),
+                    }
+                }
+            }
+            '"' => {
+                let word = word.get_or_insert_default();
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('"' | '\\') => word.push(c),
+                            c => {
+                                word.push('\\');
+                                word.push(c);
+                            }
+                        },
+                        c => word.push(c),
+                    }
+                }
+            }
+            c => word.get_or_insert_default().push(c),
+        }
+    }
+    words.extend(word);
+    Some(words)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -408,6 +492,9 @@ struct Header {
 
 const NONE: u32 = u32::MAX;
 
+/// Who hears, with the file's name, what botocore refuses in it.
+pub type Report = fn(&str, &Problem);
+
 #[derive(Debug, Clone)]
 pub struct Ini {
     text: String,
@@ -418,6 +505,14 @@ pub struct Ini {
     /// Names whose hash an earlier name has → their first and last headers.
     collided: HashMap<Box<str>, (u32, u32)>,
     hash: fn(&str) -> u64,
+    /// The config file's profiles whose header is not plainly `[profile NAME]`: (profile,
+    /// header), read on first use (see [`Ini::profile`]).
+    odd_profiles: OnceCell<Vec<(String, u32)>>,
+    /// The text started with a byte-order mark, which was dropped.
+    bom: bool,
+    /// Who hears what botocore refuses, and the file's name for it (see [`Ini::reporting`]).
+    report: Option<(Box<str>, Report)>,
+    reported: Cell<bool>,
 }
 
 impl Default for Ini {
@@ -436,7 +531,12 @@ impl Ini {
         Self::with_hash(text, fnv1a)
     }
 
-    fn with_hash(text: String, hash: fn(&str) -> u64) -> Ini {
+    fn with_hash(mut text: String, hash: fn(&str) -> u64) -> Ini {
+        // botocore refuses the file (`reporting` says so); its first section is still read.
+        let bom = text.starts_with('\u{feff}');
+        if bom {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         // Offsets are u32: a file of 4 GiB is no AWS config file; read no further than that.
         let mut limit = text.len().min(u32::MAX as usize);
         while !text.is_char_boundary(limit) {
@@ -451,10 +551,81 @@ impl Ini {
             index: HashMap::with_capacity_and_hasher(guess, Default::default()),
             collided: HashMap::new(),
             hash,
+            odd_profiles: OnceCell::new(),
+            bom,
+            report: None,
+            reported: Cell::new(false),
         };
         ini.find_headers(&text[..limit]);
         ini.text = text;
         ini
+    }
+
+    /// This reader, telling `report` (with `path`) the first thing botocore refuses that it
+    /// sees: a byte-order mark or a repeated section now, from the headers alone (and a
+    /// repeated key of `[DEFAULT]`); a repeated key of another section when it is read. Once per file, and no full scan of the
+    /// text: the cache-hit path reads files of thousands of profiles to use a few.
+    pub fn reporting(mut self, path: &str, report: Report) -> Ini {
+        self.report = Some((path.into(), report));
+        if self.bom {
+            self.tell(Problem::ByteOrderMark);
+        } else if let Some(repeat) = (0..self.headers.len())
+            .find(|&i| !self.headers[i].first && self.name(i) != DEFAULT_SECTION)
+        {
+            let name = self.name(repeat);
+            let first = self
+                .first_header(name)
+                .expect("a repeat has a first header");
+            self.tell(Problem::DuplicateSection {
+                name: name.to_string(),
+                first: self.line_at(self.headers[first].name.0 as usize),
+                line: self.line_at(self.headers[repeat].name.0 as usize),
+            });
+        }
+        // `[DEFAULT]` is read now: its keys are in every section, even when there is none.
+        self.defaults();
+        self
+    }
+
+    fn tell(&self, problem: Problem) {
+        if let Some((path, report)) = &self.report
+            && !self.reported.replace(true)
+        {
+            report(path, &problem);
+        }
+    }
+
+    /// The line number of a byte offset.
+    fn line_at(&self, offset: usize) -> usize {
+        1 + lines(&self.text[..offset])
+            .filter(|line| !line.ending.is_empty())
+            .count()
+    }
+
+    /// The first key repeated in the bodies of a section (its first header's index).
+    fn repeated_key(&self, first: usize) -> Option<Problem> {
+        let mut seen: HashMap<Cow<str>, usize> = HashMap::new();
+        let mut at = first as u32;
+        while at != NONE {
+            let (from, to) = self.headers[at as usize].body;
+            let mut scanner = Scanner::after_header();
+            for line in lines(&self.text[from as usize..to as usize]) {
+                if let Kind::Key { key, .. } = scanner.classify(line.text) {
+                    let line_no = self.line_at(from as usize + line.at);
+                    if let Some(&first_line) = seen.get(&fold_key(key)) {
+                        return Some(Problem::DuplicateKey {
+                            section: self.name(first).to_string(),
+                            key: fold_key(key).into_owned(),
+                            first: first_line,
+                            line: line_no,
+                        });
+                    }
+                    seen.insert(fold_key(key), line_no);
+                }
+            }
+            at = self.headers[at as usize].next;
+        }
+        None
     }
 
     /// Every header line, in order, as [`Scanner`] judges it, without judging every line:
@@ -572,6 +743,49 @@ impl Ini {
             .collect()
     }
 
+    /// The config file's section of a profile, as botocore's `build_profile_map` finds it:
+    /// `[default]`, or a header that starts with `profile` and splits as a shell would
+    /// (`shlex.split`) into exactly two words, the second the name (`[profile  p]`,
+    /// `[profile "my dev"]`, `[profile a]b]`); of several, the last in the file.
+    pub fn profile(&self, profile: &str) -> Option<&Section> {
+        let plain = format!("profile {profile}");
+        let mut best = [plain.as_str(), "default"]
+            .into_iter()
+            .filter_map(|name| self.first_header(name))
+            .filter(|&i| profile_of_header(self.name(i)).as_deref() == Some(profile))
+            .max();
+        for (name, at) in self.odd_profiles() {
+            if name == profile && best.is_none_or(|b| *at as usize > b) {
+                best = Some(*at as usize);
+            }
+        }
+        best.map(|i| self.view(i))
+    }
+
+    /// Every profile the config file names, in the order of their headers, each once.
+    pub fn profile_names(&self) -> Vec<String> {
+        let mut seen = std::collections::HashSet::new();
+        (0..self.headers.len())
+            .filter(|&i| self.headers[i].first)
+            .filter_map(|i| profile_of_header(self.name(i)).map(Cow::into_owned))
+            .filter(|name| seen.insert(name.clone()))
+            .collect()
+    }
+
+    /// The profiles of headers other than `[default]` and a plain `[profile NAME]`: the
+    /// few the fast lookup by name cannot find.
+    fn odd_profiles(&self) -> &[(String, u32)] {
+        self.odd_profiles.get_or_init(|| {
+            (0..self.headers.len())
+                .filter(|&i| self.headers[i].first)
+                .filter_map(|i| match profile_of_header(self.name(i))? {
+                    Cow::Owned(name) => Some((name, i as u32)),
+                    Cow::Borrowed(_) => None,
+                })
+                .collect()
+        })
+    }
+
     /// The keys of a section's own lines, without those of `[DEFAULT]`.
     pub fn own_section(&self, name: &str) -> Option<Section> {
         Some(self.own(self.first_header(name)?))
@@ -609,6 +823,15 @@ impl Ini {
             let (from, to) = header.body;
             read_entries(&self.text[from as usize..to as usize], &mut entries);
             at = header.next;
+        }
+        let repeats =
+            |e: &[(String, String)]| (1..e.len()).any(|i| e[..i].iter().any(|(k, _)| *k == e[i].0));
+        if self.report.is_some()
+            && !self.reported.get()
+            && repeats(&entries)
+            && let Some(problem) = self.repeated_key(first)
+        {
+            self.tell(problem);
         }
         Section {
             name: self.name(first).to_string(),
@@ -734,6 +957,36 @@ mod tests {
                 .contains(&("s3".into(), "\nmax_concurrent_requests = 2".into()))
         );
         assert_eq!(dev.get("s3"), None);
+    }
+
+    #[test]
+    fn config_headers_name_profiles_as_shlex_splits_them() {
+        // Python's answers (shlex.split, then botocore's two-word rule).
+        let cases: &[(&str, Option<&str>)] = &[
+            ("default", Some("default")),
+            ("profile p", Some("p")),
+            ("profile  p", Some("p")),
+            ("profile\tp", Some("p")),
+            ("profile \"p q\"", Some("p q")),
+            ("profile 'p'", Some("p")),
+            ("profile p\"q r\"s", Some("pq rs")),
+            ("profile a\\ b", Some("a b")),
+            ("profile \"a\\\"b\"", Some("a\"b")),
+            ("profile \"a\\xb\"", Some("a\\xb")),
+            ("profile \"p", None),
+            ("profile p\\", None),
+            ("profile", None),
+            ("profilex p", Some("p")),
+            ("profile \"\"", Some("")),
+            ("profile p q", None),
+            (" profile p", None),
+            (" default ", None),
+            ("profile\u{3000}p", None),
+            ("profile a]b", Some("a]b")),
+        ];
+        for (header, profile) in cases {
+            assert_eq!(profile_of_header(header).as_deref(), *profile, "{header:?}");
+        }
     }
 
     #[test]

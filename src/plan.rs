@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use crate::cache::Cache;
 use crate::error::{Error, Result};
-use crate::ini::Ini;
-use crate::log::debug;
+use crate::ini::{self, Ini};
+use crate::log::{debug, warning};
 use crate::mfa::{self, MfaSource};
 use crate::profile::{self, Files, ResolvedProfile};
 use crate::settings::{self, Settings};
@@ -179,6 +179,7 @@ impl Plan {
         if plan.still_valid.is_none() {
             write_profile::check_writes(&plan)?;
         }
+        tell_refused();
         Ok(plan)
     }
 
@@ -256,7 +257,8 @@ fn read_ini(path: &Path) -> Result<(Ini, bool)> {
             Ini::from_text(
                 String::from_utf8(bytes)
                     .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-            ),
+            )
+            .reporting(&path.display().to_string(), refused),
             true,
         )),
         Ok(None) => {
@@ -268,6 +270,32 @@ fn read_ini(path: &Path) -> Result<(Ini, bool)> {
             "cannot read {}: {e}; check its permissions",
             path.display()
         ))),
+    }
+}
+
+/// Warnings about files botocore refuses, held until the plan is made: when the command
+/// then refuses to edit such a file, its one-line error says it all.
+static REFUSED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// What botocore refuses in a file aws-mfa still reads: one warning per file.
+fn refused(path: &str, problem: &ini::Problem) {
+    let how = match problem {
+        ini::Problem::ByteOrderMark => "without the mark",
+        ini::Problem::DuplicateSection { .. } => "with the two sections merged",
+        _ => "with the later line winning",
+    };
+    let text = format!(
+        "{path}: {problem}, so the aws CLI refuses the whole file (aws-mfa reads it {how}); {}",
+        problem.fix()
+    );
+    REFUSED.lock().unwrap_or_else(|e| e.into_inner()).push(text);
+}
+
+/// Says what `refused` heard so far.
+fn tell_refused() {
+    let told = std::mem::take(&mut *REFUSED.lock().unwrap_or_else(|e| e.into_inner()));
+    for text in told {
+        warning!("{text}");
     }
 }
 

@@ -64,13 +64,7 @@ pub struct Files {
 
 impl Files {
     pub(crate) fn config_section(&self, profile: &str) -> Option<&Section> {
-        let named = format!("profile {profile}");
-        self.config.section(&named).or_else(|| {
-            // `[default]` is the one profile the config file names without the prefix.
-            (profile == "default")
-                .then(|| self.config.section("default"))
-                .flatten()
-        })
+        self.config.profile(profile)
     }
 
     fn credentials_section(&self, profile: &str) -> Option<&Section> {
@@ -82,27 +76,44 @@ impl Files {
     }
 
     /// A key of a profile: the credentials file first, then the config file, as botocore merges them.
-    fn get(&self, profile: &str, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, profile: &str, key: &str) -> Option<&str> {
         self.get_sourced(profile, key).map(|(value, _)| value)
     }
 
     /// A key of a profile and the file and section it came from.
     fn get_sourced(&self, profile: &str, key: &str) -> Option<(&str, Origin)> {
-        fn from<'a>(s: &'a Section, path: &str, key: &str) -> Option<(&'a str, Origin)> {
-            s.get(key).map(|v| {
+        self.get_sourced_by(profile, key, Section::get)
+    }
+
+    /// `get_sourced` with `get` the way a section's value is read.
+    fn get_sourced_by<'a>(
+        &'a self,
+        profile: &str,
+        key: &str,
+        get: for<'s> fn(&'s Section, &str) -> Option<&'s str>,
+    ) -> Option<(&'a str, Origin)> {
+        let from = |s: &'a Section, path: &str, key: &str| -> Option<(&'a str, Origin)> {
+            get(s, key).map(|v| {
                 let origin = Origin::File {
                     path: path.to_string(),
                     section: s.name.clone(),
                 };
                 (v, origin)
             })
+        };
+        // The credentials file's key wins even when it is empty, as botocore merges them.
+        let credentials = self.credentials_section(profile).filter(|s| s.has(key));
+        match credentials {
+            Some(s) => from(s, &self.credentials_path, key),
+            None => self
+                .config_section(profile)
+                .and_then(|s| from(s, &self.config_path, key)),
         }
-        self.credentials_section(profile)
-            .and_then(|s| from(s, &self.credentials_path, key))
-            .or_else(|| {
-                self.config_section(profile)
-                    .and_then(|s| from(s, &self.config_path, key))
-            })
+    }
+
+    /// A profile's own `region`, empty too (botocore reads `region =` as "").
+    pub(crate) fn region_of(&self, profile: &str) -> Option<(&str, Origin)> {
+        self.get_sourced_by(profile, "region", Section::get_even_empty)
     }
 
     /// A hint when `profile` is written as the other file names its sections: the
@@ -134,12 +145,8 @@ impl Files {
     pub fn profile_names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .config
-            .sections()
+            .profile_names()
             .into_iter()
-            .filter_map(|s| match s.name.strip_prefix("profile ") {
-                Some(name) => Some(name.trim().to_string()),
-                None => (s.name == "default").then(|| s.name.clone()),
-            })
             .chain(
                 self.credentials
                     .sections()
@@ -420,11 +427,14 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
         }
     };
 
-    let region = settings
-        .region
-        .clone()
-        .or_else(|| first("region").map(sourced))
-        .or_else(|| files.get_sourced("default", "region").map(sourced));
+    // `region =` (empty) ends the lookup with no region, as botocore reads it ("").
+    let region = settings.region.clone().or_else(|| {
+        let nearest = lookup
+            .iter()
+            .find_map(|s| files.region_of(s))
+            .or_else(|| files.region_of("default"));
+        nearest.filter(|(value, _)| !value.is_empty()).map(sourced)
+    });
     let sts_region = region
         .as_ref()
         .map_or_else(|| "us-east-1".to_string(), |r| r.value.clone());
@@ -642,7 +652,10 @@ fn resolve_opts(
     resolve(files, &Settings::new(opts, env)?, env)
 }
 
+// Paths spelled out: tests/botocore_profiles.rs compiles this file as a module of its own.
 #[cfg(test)]
+#[path = "profile/props.rs"]
 mod props;
 #[cfg(test)]
+#[path = "profile/tests.rs"]
 mod tests;

@@ -112,14 +112,19 @@ impl Settings {
          -> Result<Sourced<PathBuf>> {
             Ok(match (flag, env(var)) {
                 (Some(p), _) => Sourced::new(p.clone(), Origin::Flag(flag_name)),
-                (None, Some(p)) => Sourced::new(PathBuf::from(p), Origin::Env(var)),
+                // As botocore reads it: `$VAR`, `${VAR}` and a leading `~` expanded.
+                (None, Some(p)) => Sourced::new(paths::expand(&p, &env), Origin::Env(var)),
                 (None, None) => Sourced::new(default()?, Origin::Default),
             })
         };
         let files = &flags.files;
         Ok(Settings {
-            profile: pick(&flags.profile, "--profile", &["AWS_PROFILE"])
-                .unwrap_or_else(|| Sourced::new("default".into(), Origin::Default)),
+            profile: pick(
+                &flags.profile,
+                "--profile",
+                &["AWS_PROFILE", "AWS_DEFAULT_PROFILE"],
+            )
+            .unwrap_or_else(|| Sourced::new("default".into(), Origin::Default)),
             device: pick(&flags.device, "--device", &["MFA_DEVICE", "AWS_MFA_DEVICE"]),
             token_code: pick(&flags.token_code, "--token-code", &["AWS_MFA_TOKEN_CODE"]),
             duration: pick(&flags.duration, "--duration", &["MFA_STS_DURATION"]),
@@ -218,5 +223,36 @@ mod tests {
         assert_eq!(s.profile, Sourced::new("default".into(), Origin::Default));
         assert_eq!(s.device.unwrap().origin, Origin::Env("AWS_MFA_DEVICE"));
         assert!(s.token_code.is_none());
+    }
+
+    #[test]
+    fn aws_default_profile_names_the_profile_after_aws_profile() {
+        let s = Settings::new(&flags(), &env_of(&[("AWS_DEFAULT_PROFILE", "old")])).unwrap();
+        assert_eq!(
+            s.profile,
+            Sourced::new("old".into(), Origin::Env("AWS_DEFAULT_PROFILE"))
+        );
+        let env = env_of(&[("AWS_DEFAULT_PROFILE", "old"), ("AWS_PROFILE", "new")]);
+        let s = Settings::new(&flags(), &env).unwrap();
+        assert_eq!(s.profile.value, "new");
+    }
+
+    #[test]
+    fn file_variables_expand_home_and_variables_as_botocore_does() {
+        let env = env_of(&[
+            ("HOME", "/home/u/"),
+            ("AWS_CONFIG_FILE", "~/cfg/$DIR/config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "${HOME}x/${NOPE}/$NOPE/~/$"),
+            ("DIR", "d"),
+        ]);
+        let s = Settings::new(&CredentialOpts::default(), &env).unwrap();
+        assert_eq!(s.config_file.value, PathBuf::from("/home/u/cfg/d/config"));
+        assert_eq!(
+            s.credentials_file.value,
+            PathBuf::from("/home/u/x/${NOPE}/$NOPE/~/$")
+        );
+        let env = env_of(&[("HOME", "/h"), ("AWS_CONFIG_FILE", "~user/c")]);
+        let s = Settings::new(&CredentialOpts::default(), &env).unwrap();
+        assert_eq!(s.config_file.value, PathBuf::from("~user/c"));
     }
 }

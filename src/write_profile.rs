@@ -333,11 +333,10 @@ pub fn write_boto(path: &Path, handover: &Handover) -> Result<()> {
 
 const BOTO_SECTION: &str = "Credentials";
 
-/// `$BOTO_CONFIG`, else `~/.boto`.
+/// `$BOTO_CONFIG` (with `~` and `$VAR` expanded, as for the AWS files), else `~/.boto`.
 pub fn boto_path() -> Result<PathBuf> {
-    std::env::var_os("BOTO_CONFIG")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
+    crate::settings::process_env("BOTO_CONFIG")
+        .map(|p| paths::expand(&p, &crate::settings::process_env))
         .map_or_else(paths::boto, Ok)
 }
 

@@ -538,11 +538,11 @@ const HOSTILE_NAMES: [&str; 3] = [
 fn hostile_profile_name_runs_no_code_in_any_shell() {
     let sb = Sandbox::new();
     for name in HOSTILE_NAMES {
+        // In the credentials file alone: botocore splits a config header as a shell would, so
+        // `[profile x'…']` would name another profile.
         sb.append_credentials(&format!(
-            "\n[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n"
-        ));
-        sb.append_config(&format!(
-            "\n[profile {name}]\nmfa_serial = {DEVICE}\nregion = eu-west-1\n"
+            "\n[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n\
+             mfa_serial = {DEVICE}\nregion = eu-west-1\n"
         ));
     }
     for name in HOSTILE_NAMES {

@@ -935,13 +935,12 @@ fn hostile_names() -> Vec<String> {
     ]
 }
 
-/// Sections for `name` in both files (keys in credentials, device and region in config).
+/// A section for `name` in the credentials file, with keys, device and region: botocore
+/// splits a config header as a shell would, so `[profile quote'single]` names no profile.
 fn add_profile(sb: &Sandbox, name: &str) {
     sb.append_credentials(&format!(
-        "\n[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n"
-    ));
-    sb.append_config(&format!(
-        "\n[profile {name}]\nmfa_serial = {DEVICE}\nregion = eu-west-1\n"
+        "\n[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n\
+         mfa_serial = {DEVICE}\nregion = eu-west-1\n"
     ));
 }
 

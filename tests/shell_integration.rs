@@ -482,11 +482,11 @@ const HOSTILE_NAMES: [&str; 3] = [
 fn hostile_names(sh: Sh) {
     let sb = Sandbox::new();
     for name in HOSTILE_NAMES {
+        // In the credentials file alone: botocore splits a config header as a shell would, so
+        // `[profile x'…']` would name another profile.
         sb.append_credentials(&format!(
-            "\n[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n"
-        ));
-        sb.append_config(&format!(
-            "\n[profile {name}]\nmfa_serial = {DEVICE}\nregion = eu-west-1\n"
+            "\n[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n\
+             mfa_serial = {DEVICE}\nregion = eu-west-1\n"
         ));
     }
     for name in HOSTILE_NAMES {
@@ -1136,11 +1136,10 @@ fn assert_balanced(ps: &str) {
 fn powershell_evaluates_single_quoted_values_only() {
     let sb = Sandbox::new();
     let name = "o'dev";
+    // In the credentials file alone: botocore splits `[profile o'dev]` as a shell would.
     sb.append_credentials(&format!(
-        "\n[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n"
-    ));
-    sb.append_config(&format!(
-        "\n[profile {name}]\nmfa_serial = {DEVICE}\nregion = eu-west-1\n"
+        "\n[{name}]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n\
+         mfa_serial = {DEVICE}\nregion = eu-west-1\n"
     ));
     // What `aws-mfa use` in PowerShell runs and then evaluates.
     let r = run(&mut sb.cmd([

@@ -55,8 +55,19 @@ fn path_with_binary() -> OsString {
 fn config_for(names: &[&str]) -> String {
     names
         .iter()
-        .map(|n| format!("[profile {n}]\nregion = eu-west-1\n"))
+        .map(|n| format!("[profile {}]\nregion = eu-west-1\n", shlex_quote(n)))
         .collect()
+}
+
+/// Python's `shlex.quote`: botocore splits a config header as a shell would, so a header
+/// names `[profile a b]` exactly only as `[profile 'a b']`.
+fn shlex_quote(name: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c);
+    if !name.is_empty() && name.chars().all(safe) {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "'\"'\"'"))
+    }
 }
 
 /// A sandbox whose only profiles are `names` (the config file; the credentials file empty).

@@ -399,3 +399,85 @@ fn the_default_profile_lives_in_default_sections() {
     );
     assert_eq!(plan.mfa_process, None);
 }
+
+#[test]
+fn config_headers_name_profiles_as_botocore_splits_them() {
+    // botocore's build_profile_map: a header starting with `profile` that shlex splits into
+    // two words names the second; anything else is no profile.
+    let config = "[profile  two]\nregion = r-two\n[profile\ttab]\nregion = r-tab\n\
+                  [profile \"quoted\"]\nregion = r-quoted\n[profile \"my dev\"]\nregion = r-my-dev\n\
+                  [profile my dev]\nregion = no\n[ profile spaced ]\nregion = no\n[ default ]\nregion = no\n\
+                  [profile a]b]\nregion = r-ab\n";
+    let f = files(config, &format!("[dev]\n{KEYS}"));
+    for (name, region) in [
+        ("two", Some("r-two")),
+        ("tab", Some("r-tab")),
+        ("quoted", Some("r-quoted")),
+        ("my dev", Some("r-my-dev")),
+        ("a]b", Some("r-ab")),
+        ("a", None),
+        ("spaced", None),
+    ] {
+        assert_eq!(
+            f.config_section(name).and_then(|s| s.get("region")),
+            region,
+            "{name}"
+        );
+    }
+    assert!(f.config_section("default").is_none());
+    assert_eq!(
+        f.profile_names(),
+        ["a]b", "dev", "my dev", "quoted", "tab", "two"]
+    );
+}
+
+#[test]
+fn of_default_and_profile_default_the_later_header_wins() {
+    let f = files(
+        "[profile default]\nregion = first\n[default]\nregion = second\n",
+        "",
+    );
+    assert_eq!(
+        f.config_section("default").unwrap().get("region"),
+        Some("second")
+    );
+    let f = files(
+        "[default]\nregion = first\n[profile  p]\nregion = a\n[profile p]\nregion = b\n[profile \"p\"]\nregion = c\n",
+        "",
+    );
+    assert_eq!(
+        f.config_section("default").unwrap().get("region"),
+        Some("first")
+    );
+    assert_eq!(f.config_section("p").unwrap().get("region"), Some("c"));
+}
+
+#[test]
+fn an_empty_region_is_no_region_and_does_not_fall_through_to_default() {
+    let f = files(
+        &format!("[default]\nregion = us-west-2\n[profile dev]\nmfa_serial = {DEVICE}\nregion =\n"),
+        &format!("[dev]\n{KEYS}"),
+    );
+    let p = resolve_with(&f, &opts("dev"), &[]).unwrap();
+    assert_eq!(p.region, None);
+    assert_eq!(p.sts_region, "us-east-1");
+    // Absent, it still does (aws-mfa's choice).
+    let f = files(
+        &format!("[default]\nregion = us-west-2\n[profile dev]\nmfa_serial = {DEVICE}\n"),
+        &format!("[dev]\n{KEYS}"),
+    );
+    let p = resolve_with(&f, &opts("dev"), &[]).unwrap();
+    assert_eq!(p.region.as_deref(), Some("us-west-2"));
+}
+
+#[test]
+fn a_key_of_the_credentials_file_wins_even_when_empty() {
+    // botocore merges the credentials file's section over the config's, key by key.
+    let f = files(
+        &format!("[profile dev]\nmfa_serial = {DEVICE}\nregion = eu-west-1\n"),
+        &format!("[dev]\n{KEYS}mfa_serial =\n"),
+    );
+    let p = resolve_with(&f, &opts("dev"), &[]).unwrap();
+    assert_eq!(p.device, None);
+    assert_eq!(p.region.as_deref(), Some("eu-west-1"));
+}
