@@ -81,7 +81,11 @@ fn sts_for<'a>(cell: &'a OnceCell<Sts>, plan: &ResolvedProfile) -> Result<&'a St
     if let Some(sts) = cell.get() {
         return Ok(sts);
     }
-    let sts = Sts::new(&plan.sts_region, &plan.sdk.sts(), &plan.transport)?;
+    let sts = Sts::new(
+        &plan.sts_region,
+        &crate::sts::Endpoint::of(&plan.sdk),
+        &plan.transport,
+    )?;
     Ok(cell.get_or_init(|| sts))
 }
 

@@ -196,24 +196,6 @@ pub fn resolve(
     }
 }
 
-impl SdkSettings {
-    /// Where the STS call goes (see `sts::Endpoint`).
-    pub fn sts(&self) -> crate::sts::Endpoint<'_> {
-        let on = |s: &Option<Sourced<bool>>| s.as_ref().is_some_and(|s| s.value);
-        crate::sts::Endpoint {
-            url: self.sts_endpoint.as_ref().map(Sourced::as_str),
-            url_origin: self.sts_endpoint.as_ref().map(|s| &s.origin),
-            fips: self
-                .use_fips
-                .as_ref()
-                .filter(|s| s.value)
-                .map(|s| &s.origin),
-            dualstack: on(&self.use_dualstack),
-            legacy: on(&self.sts_legacy),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

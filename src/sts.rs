@@ -27,6 +27,7 @@ use crate::credentials::{Credentials, now, rfc3339};
 use crate::error::{Error, Result, bail};
 use crate::log::debug;
 use crate::profile::RolePlan;
+use crate::sdk_settings::SdkSettings;
 use crate::sdk_tls_retry::{RetryMode, TransportSettings};
 use crate::settings::Origin;
 use crate::settings::Sourced;
@@ -71,6 +72,20 @@ pub struct Endpoint<'a> {
     pub dualstack: bool,
     /// `sts_regional_endpoints = legacy`.
     pub legacy: bool,
+}
+
+impl<'a> Endpoint<'a> {
+    /// Where the STS call of a profile with these SDK settings goes.
+    pub fn of(sdk: &'a SdkSettings) -> Self {
+        let on = |s: &Option<Sourced<bool>>| s.as_ref().is_some_and(|s| s.value);
+        Endpoint {
+            url: sdk.sts_endpoint.as_ref().map(Sourced::as_str),
+            url_origin: sdk.sts_endpoint.as_ref().map(|s| &s.origin),
+            fips: sdk.use_fips.as_ref().filter(|s| s.value).map(|s| &s.origin),
+            dualstack: on(&sdk.use_dualstack),
+            legacy: on(&sdk.sts_legacy),
+        }
+    }
 }
 
 /// Regions where `sts_regional_endpoints = legacy` means the global endpoint, as in the

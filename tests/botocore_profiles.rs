@@ -44,6 +44,12 @@ mod paths;
 #[path = "../src/profile.rs"]
 #[allow(dead_code)]
 mod profile;
+#[path = "../src/sdk_settings.rs"]
+#[allow(dead_code)]
+mod sdk_settings;
+#[path = "../src/sdk_tls_retry.rs"]
+#[allow(dead_code)]
+mod sdk_tls_retry;
 #[path = "../src/settings.rs"]
 #[allow(dead_code)]
 mod settings;
