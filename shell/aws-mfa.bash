@@ -96,6 +96,8 @@ _aws_mfa_use() {
         if [[ -n ${AWS_MFA_PROFILE-} ]]; then unset "${_aws_mfa_vars[@]}"; fi
         command aws-mfa env --format bash --profile="$profile" "$@"
     ) || return
+    # What the previous `use` set and this profile does not set must go (`off` forgets it).
+    if [[ -n ${AWS_MFA_PROFILE-} ]]; then unset "${_aws_mfa_vars[@]}"; fi
     eval "$out"
     _aws_mfa_record "$out"
     # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
@@ -261,9 +263,11 @@ _aws_mfa_auto_renew() {
         args=(${_aws_mfa_use_args[@]+"${_aws_mfa_use_args[@]}"})
     fi
     if out=$(
-        unset AWS_MFA_TOKEN_CODE
+        # As for `use`: a setting the last `use` set is not the caller's own, so it is handed over again.
+        unset AWS_MFA_TOKEN_CODE "${_aws_mfa_vars[@]}"
         command aws-mfa env --no-prompt --format bash --profile="$profile" ${args[@]+"${args[@]}"} 2>/dev/null
     ); then
+        unset "${_aws_mfa_vars[@]}"
         eval "$out"
         _aws_mfa_record "$out"
         _aws_mfa_failed_key=
