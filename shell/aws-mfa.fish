@@ -89,6 +89,12 @@ function _aws_mfa_use
         set code $status
     end
     test $code -eq 0; or return $code
+    # What the previous `use` set and this profile does not set must go (`off` forgets it).
+    if test -n "$AWS_MFA_PROFILE"
+        for name in $_aws_mfa_vars
+            set -e $name
+        end
+    end
     string join \n -- $out | source
     _aws_mfa_record $out
     # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
@@ -226,11 +232,17 @@ function _aws_mfa_auto_renew
     set -l out
     set -l code
     begin
+        # As for `use`: a setting the last `use` set is not the caller's own, so it is
+        # handed over again (eval: `for` would open a block of its own).
         set -lu AWS_MFA_TOKEN_CODE
+        eval (printf 'set -lu %s; ' $_aws_mfa_vars)
         set out (command aws-mfa env --no-prompt --format fish --profile=$profile $args 2>/dev/null)
         set code $status
     end
     if test $code -eq 0
+        for name in $_aws_mfa_vars
+            set -e $name
+        end
         string join \n -- $out | source
         _aws_mfa_record $out
         set -g _aws_mfa_failed_key

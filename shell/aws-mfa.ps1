@@ -221,6 +221,13 @@ function global:_AwsMfaAutoRenew {
     if ($name -ceq $global:_AwsMfaUseProfile) { $options = @($global:_AwsMfaUseArgs) }
     $bin = _AwsMfaBin
     $tokenCode = $env:AWS_MFA_TOKEN_CODE
+    # As for `use`: a setting the last `use` set is not the caller's own, so it is handed
+    # over again; put back if the renewal fails.
+    $saved = @{}
+    foreach ($var in $global:_AwsMfaVars) {
+        $saved[$var] = [Environment]::GetEnvironmentVariable($var)
+        [Environment]::SetEnvironmentVariable($var, $null)
+    }
     $code = 1
     try {
         Remove-Item -Path Env:AWS_MFA_TOKEN_CODE -ErrorAction SilentlyContinue
@@ -228,6 +235,11 @@ function global:_AwsMfaAutoRenew {
         $code = $LASTEXITCODE
     } finally {
         if ($null -ne $tokenCode) { $env:AWS_MFA_TOKEN_CODE = $tokenCode }
+        if ($code -ne 0) {
+            foreach ($entry in $saved.GetEnumerator()) {
+                [Environment]::SetEnvironmentVariable($entry.Key, $entry.Value)
+            }
+        }
     }
     if ($code -eq 0) {
         Invoke-Expression (@($out) -join "`n")

@@ -101,3 +101,56 @@ fn off_after_a_renewal_still_unsets_the_handed_settings() {
         assert!(out.contains("off:unset:unset"), "{out}");
     }
 }
+
+/// `script` in fish with the integration loaded; its stdout.
+fn fish(sb: &Sandbox, script: &str) -> String {
+    let script = format!("aws-mfa init fish | source\n{script}");
+    let r = run(sb
+        .command(require_tool("fish"))
+        .args(["--no-config", "-c", &script])
+        .env("PATH", path_with_binary()));
+    r.assert_success();
+    r.stdout
+}
+
+/// fish prints a variable or `unset`.
+const FISH_SHOW: &str =
+    "function show; set -q $argv[1]; and echo -n $$argv[1]; or echo -n unset; end\n";
+
+#[test]
+fn in_fish_too_switching_profiles_and_renewals_leave_nothing_for_off() {
+    let sb = Sandbox::new();
+    profile(
+        &sb,
+        "dual",
+        "use_dualstack_endpoint = true\noutput = table\n",
+    );
+    profile(&sb, "plain", "");
+    let out = fish(
+        &sb,
+        &format!(
+            "{FISH_SHOW}\
+             aws-mfa use dual --token-code {CODE} >/dev/null\n\
+             echo dual:(show AWS_USE_DUALSTACK_ENDPOINT):(show AWS_DEFAULT_OUTPUT)\n\
+             aws-mfa use plain --token-code 654321 >/dev/null\n\
+             echo plain:(show AWS_USE_DUALSTACK_ENDPOINT):(show AWS_DEFAULT_OUTPUT)\n\
+             aws-mfa off\n\
+             echo off:(show AWS_USE_DUALSTACK_ENDPOINT):(show AWS_DEFAULT_OUTPUT)\n\
+             aws-mfa use dual --token-code 111111 >/dev/null\n\
+             set -gx AWS_CREDENTIAL_EXPIRATION (date -u -d @(math (date +%s) + 60) +%Y-%m-%dT%H:%M:%SZ)\n\
+             _aws_mfa_auto_renew\n\
+             echo renewed:(show AWS_USE_DUALSTACK_ENDPOINT):(show AWS_DEFAULT_OUTPUT)\n\
+             aws-mfa off\n\
+             echo renewed-off:(show AWS_USE_DUALSTACK_ENDPOINT):(show AWS_DEFAULT_OUTPUT)\n"
+        ),
+    );
+    for line in [
+        "dual:true:table",
+        "plain:unset:unset",
+        "off:unset:unset",
+        "renewed:true:table",
+        "renewed-off:unset:unset",
+    ] {
+        assert!(out.lines().any(|l| l == line), "{line:?} not in:\n{out}");
+    }
+}
