@@ -258,26 +258,6 @@ impl RolePlan {
     }
 }
 
-/// Regions where `sts_regional_endpoints = legacy` still means the global endpoint.
-const LEGACY_GLOBAL_REGIONS: &[&str] = &[
-    "ap-northeast-1",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "aws-global",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-north-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
-
 pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedProfile> {
     let env = |name: &str| env(name).filter(|v| !v.is_empty());
     let profile = settings.profile.value.clone();
@@ -588,7 +568,7 @@ fn sts_legacy_endpoint(
                 .map(str::to_string)
         })
         .is_some_and(|v| v.eq_ignore_ascii_case("legacy"));
-    (legacy && LEGACY_GLOBAL_REGIONS.contains(&region))
+    (legacy && crate::sdk_settings::LEGACY_GLOBAL_REGIONS.contains(&region))
         .then(|| "https://sts.amazonaws.com".to_string())
 }
 

@@ -196,6 +196,27 @@ pub fn resolve(
     }
 }
 
+/// Regions where `sts_regional_endpoints = legacy` means the global endpoint, as in the
+/// SDK's rules (which also sign it for us-east-1).
+pub const LEGACY_GLOBAL_REGIONS: &[&str] = &[
+    "ap-northeast-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "aws-global",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -88,27 +88,6 @@ impl<'a> Endpoint<'a> {
     }
 }
 
-/// Regions where `sts_regional_endpoints = legacy` means the global endpoint, as in the
-/// SDK's rules (which also sign it for us-east-1).
-const LEGACY_GLOBAL_REGIONS: &[&str] = &[
-    "ap-northeast-1",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "aws-global",
-    "ca-central-1",
-    "eu-central-1",
-    "eu-north-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "sa-east-1",
-    "us-east-1",
-    "us-east-2",
-    "us-west-1",
-    "us-west-2",
-];
-
 impl Endpoint<'_> {
     /// An endpoint URL of one's own.
     #[cfg(test)]
@@ -153,7 +132,11 @@ impl Endpoint<'_> {
             return url.to_string();
         }
         let fips = self.fips.is_some();
-        if self.legacy && !fips && !self.dualstack && LEGACY_GLOBAL_REGIONS.contains(&region) {
+        if self.legacy
+            && !fips
+            && !self.dualstack
+            && crate::sdk_settings::LEGACY_GLOBAL_REGIONS.contains(&region)
+        {
             return "sts.amazonaws.com".to_string();
         }
         let name = if fips { "sts-fips" } else { "sts" };
