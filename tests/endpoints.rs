@@ -117,85 +117,16 @@ struct Recorder {
 
 impl Recorder {
     fn start(dir: &Path) -> Recorder {
-        require_tool("openssl");
         require_tool("python3");
-        let ca = dir.join("ca.pem");
-        let openssl = |args: &[&str]| {
-            let out = Command::new("openssl")
-                .args(args)
-                .current_dir(dir)
-                .output()
-                .expect("run openssl");
-            assert!(
-                out.status.success(),
-                "openssl {args:?}: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        };
-        openssl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=aws-mfa test CA",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign",
-        ]);
-        openssl(&[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "leaf.key",
-            "-out",
-            "leaf.csr",
-            "-subj",
-            "/CN=sts.amazonaws.com",
-        ]);
-        let sans: Vec<String> = HOSTS.iter().map(|h| format!("DNS:{h}")).collect();
-        std::fs::write(
-            dir.join("leaf.ext"),
-            format!(
-                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName={}\n",
-                sans.join(",")
-            ),
-        )
-        .unwrap();
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            "leaf.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "leaf.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "leaf.ext",
-        ]);
+        let pki = make_pki(dir, &HOSTS);
+        let ca = pki.ca.clone();
         let log = dir.join("recorded.jsonl");
         let mut child = Command::new("python3")
             .arg("-c")
             .arg(RECORDER)
             .arg(&log)
-            .arg(dir.join("leaf.pem"))
-            .arg(dir.join("leaf.key"))
+            .arg(&pki.cert)
+            .arg(&pki.key)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

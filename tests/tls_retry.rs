@@ -12,7 +12,6 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -29,99 +28,6 @@ fn sts_url() -> String {
 // ---------------------------------------------------------------------------------------
 // A private CA and a TLS-intercepting proxy
 // ---------------------------------------------------------------------------------------
-
-/// A CA and a server certificate it signed, for STS_HOST and localhost, as PEM files.
-struct Pki {
-    ca: PathBuf,
-    cert: PathBuf,
-    key: PathBuf,
-}
-
-fn openssl(dir: &Path, args: &[&str]) {
-    let tool = require_tool("openssl");
-    let out = Command::new(tool)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run openssl");
-    assert!(
-        out.status.success(),
-        "openssl {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn make_pki(dir: &Path) -> Pki {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "2",
-            "-subj",
-            "/CN=aws-mfa test corporate CA",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-        ],
-    );
-    openssl(
-        dir,
-        &[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.csr",
-            "-subj",
-            "/CN=sts intercepted",
-        ],
-    );
-    std::fs::write(
-        dir.join("server.ext"),
-        format!(
-            "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:{STS_HOST},DNS:localhost\n"
-        ),
-    )
-    .unwrap();
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "server.pem",
-            "-days",
-            "2",
-            "-extfile",
-            "server.ext",
-        ],
-    );
-    Pki {
-        ca: dir.join("ca.pem"),
-        cert: dir.join("server.pem"),
-        key: dir.join("server.key"),
-    }
-}
 
 /// How a connection reached the interceptor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,7 +210,7 @@ struct Intercepted {
 fn intercepted() -> Intercepted {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
-    let pki = make_pki(dir.path());
+    let pki = make_pki(dir.path(), &[STS_HOST, "localhost"]);
     let upstream = sb.proxy.url().trim_start_matches("http://").to_string();
     let interceptor = Interceptor::start(&pki, upstream);
     Intercepted {
@@ -643,7 +549,10 @@ fn a_bad_retry_setting_is_one_sentence_naming_where_it_came_from() {
 fn the_profiles_transport_settings_are_handed_over() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
-    let ca = make_pki(dir.path()).ca.display().to_string();
+    let ca = make_pki(dir.path(), &[STS_HOST, "localhost"])
+        .ca
+        .display()
+        .to_string();
     sb.write_config(&with_dev(&format!(
         "ca_bundle = {ca}\nmax_attempts = 7\nretry_mode = adaptive\n"
     )));
