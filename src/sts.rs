@@ -773,14 +773,12 @@ fn clock_error(off: ClockOff) -> Error {
     ))
 }
 
-/// `2h05m`, `42m`, `30s`.
+/// `2h05m`, `42m` (the time-left format), and `30s` under a minute.
 fn span(seconds: u64) -> String {
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    match (h, m) {
-        (0, 0) => format!("{s}s"),
-        (0, m) => format!("{m}m"),
-        (h, m) => format!("{h}h{m:02}m"),
+    if seconds < 60 {
+        return format!("{seconds}s");
     }
+    crate::text::time_left(i64::try_from(seconds).unwrap_or(i64::MAX))
 }
 
 /// What to do after a failure once the request may have reached STS.
