@@ -429,7 +429,12 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
         .sts_endpoint
         .as_ref()
         .map(|s| s.value.clone())
-        .or_else(|| sts_legacy_endpoint(files, &lookup, &sts_region, &env));
+        .or_else(|| {
+            // `sts_regional_endpoints = legacy` still means the global endpoint in some regions.
+            let legacy = sdk.sts_legacy.as_ref().is_some_and(|s| s.value);
+            (legacy && crate::sdk_settings::LEGACY_GLOBAL_REGIONS.contains(&sts_region.as_str()))
+                .then(|| "https://sts.amazonaws.com".to_string())
+        });
     let iam_endpoint_url = sdk.iam_endpoint.as_ref().map(|s| s.value.clone());
     let transport = TransportSettings::resolve(&env, &first)?;
 
@@ -551,25 +556,6 @@ fn source_chain(files: &Files, profile: &str) -> Result<Vec<String>> {
         current = next;
     }
     Ok(chain)
-}
-
-/// `sts_regional_endpoints = legacy` still means the global endpoint in some regions.
-fn sts_legacy_endpoint(
-    files: &Files,
-    lookup: &[&str],
-    region: &str,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Option<String> {
-    let legacy = env("AWS_STS_REGIONAL_ENDPOINTS")
-        .or_else(|| {
-            lookup
-                .iter()
-                .find_map(|s| files.get(s, "sts_regional_endpoints"))
-                .map(str::to_string)
-        })
-        .is_some_and(|v| v.eq_ignore_ascii_case("legacy"));
-    (legacy && crate::sdk_settings::LEGACY_GLOBAL_REGIONS.contains(&region))
-        .then(|| "https://sts.amazonaws.com".to_string())
 }
 
 fn check_device(device: &str) -> Result<()> {
