@@ -509,7 +509,7 @@ fn every_relative_link_anchor_and_named_path_exists() {
             } else {
                 dir.join(path)
             };
-            // A file beside the clone (../shared/…) is no file of the repository.
+            // A file beside the clone, outside it, is no file of the repository.
             let inside = file
                 .canonicalize()
                 .is_ok_and(|f| f.starts_with(root().canonicalize().expect("the repository")));
