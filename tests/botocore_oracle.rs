@@ -19,7 +19,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout};
 use std::sync::{Mutex, OnceLock};
 
 use common::*;
@@ -58,16 +58,7 @@ struct Oracle {
 static ORACLE: OnceLock<Mutex<Oracle>> = OnceLock::new();
 
 fn start_oracle() -> Mutex<Oracle> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/botocore_parse.py");
-    let mut child = Command::new("python3")
-        .arg(&script)
-        // UTF-8 whatever the locale, as botocore reads files on any usual system.
-        .env("PYTHONUTF8", "1")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot run python3 ({e}): these tests need python3 and botocore (pip install botocore)"));
+    let mut child = common::python3_script("botocore_parse.py");
     let stdin = child.stdin.take().expect("python3 stdin");
     let mut stdout = BufReader::new(child.stdout.take().expect("python3 stdout"));
     let mut first = String::new();
@@ -75,8 +66,7 @@ fn start_oracle() -> Mutex<Oracle> {
     assert_eq!(
         first.trim(),
         "READY",
-        "botocore is needed (pip install botocore); {} said {first:?}",
-        script.display()
+        "botocore is needed (pip install botocore); tests/botocore_parse.py said {first:?}"
     );
     Mutex::new(Oracle {
         stdin,

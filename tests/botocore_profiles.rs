@@ -21,8 +21,6 @@ mod common;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
 
@@ -269,25 +267,14 @@ type Profiles = BTreeMap<String, BTreeMap<String, String>>;
 
 /// botocore's answers for every pair, in one python3 process.
 fn botocore(paths: &[(String, String)]) -> Vec<Result<Profiles, String>> {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/botocore_profiles.py");
-    let mut child = Command::new("python3")
-        .arg(&script)
-        .env("PYTHONUTF8", "1")
-        .env("PYTHONDONTWRITEBYTECODE", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot run python3 ({e}): this test needs python3 and botocore (pip install botocore)")
-        });
+    let mut child = common::python3_script("botocore_profiles.py");
     let mut stdout = BufReader::new(child.stdout.take().expect("python3 stdout"));
     let mut first = String::new();
     let _ = stdout.read_line(&mut first);
     assert_eq!(
         first.trim(),
         "READY",
-        "botocore is needed (pip install botocore); {} said {first:?}",
-        script.display()
+        "botocore is needed (pip install botocore); tests/botocore_profiles.py said {first:?}"
     );
     let mut stdin = child.stdin.take().expect("python3 stdin");
     let input: String = paths

@@ -1406,3 +1406,21 @@ pub fn make_pki(dir: &Path, hosts: &[&str]) -> Pki {
         key: dir.join("server.key"),
     }
 }
+
+/// `python3 tests/NAME` with piped stdin and stdout, reading files as UTF-8 whatever the
+/// locale (as botocore reads them on any usual system); a missing python3 fails the test.
+pub fn python3_script(name: &str) -> Child {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(name);
+    Command::new("python3")
+        .arg(&script)
+        .env("PYTHONUTF8", "1")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!("cannot run python3 ({e}): this test needs python3 and botocore (pip install botocore)")
+        })
+}
