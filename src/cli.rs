@@ -203,7 +203,7 @@ pub struct CredentialOpts {
 
     /// The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal
     /// [env: AWS_MFA_TOKEN_CODE].
-    #[arg(long, value_name = "CODE")]
+    #[arg(short = 'm', long, value_name = "CODE")]
     pub token_code: Option<String>,
 
     /// Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION].
@@ -266,4 +266,27 @@ pub struct CredentialOpts {
     /// Cached credentials with this many seconds left, or fewer, are renewed.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub min_remaining: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn no_two_options_share_a_name() {
+        // clap's own check: a short or long taken twice panics here, not at a user's run.
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn m_is_the_short_of_token_code() {
+        let cli = Cli::try_parse_from(["aws-mfa", "-m", "123456"]).unwrap();
+        assert_eq!(cli.classic.token_code.as_deref(), Some("123456"));
+        let cli = Cli::try_parse_from(["aws-mfa", "exec", "-m", "1", "--", "true"]).unwrap();
+        let Some(Command::Exec(exec)) = cli.command else {
+            panic!("not exec");
+        };
+        assert_eq!(exec.opts.token_code.as_deref(), Some("1"));
+    }
 }
