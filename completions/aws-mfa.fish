@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_aws_mfa_global_optspecs
-    string join \n v/verbose p/profile= device= m/token-code= duration= assume-role= role-session-name= external-id= region= source-profile= long-term-suffix= config-file= credentials-file= refresh no-session no-prompt write-profile= short-term-suffix= write-boto min-remaining= h/help V/version
+    string join \n v/verbose p/profile= device= u/user= m/token-code= duration= assume-role= role-session-name= external-id= region= source-profile= long-term-suffix= config-file= credentials-file= refresh no-session no-prompt write-profile= short-term-suffix= write-boto min-remaining= h/help V/version
 end
 
 function __fish_aws_mfa_needs_command
@@ -26,6 +26,7 @@ end
 
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s p -l profile -d 'Profile to use [env: AWS_PROFILE] [default: default]' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s u -l user -d 'The IAM user whose MFA device IAM lists (iam-mfa\'s USERNAME); wins over MFA_DEVICE and mfa_serial' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s m -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l assume-role -l role-arn -d 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]' -r
@@ -58,6 +59,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -f -a "off" -d '`use` and 
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s p -l profile -d 'Profile to use [env: AWS_PROFILE] [default: default]' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s u -l user -d 'The IAM user whose MFA device IAM lists (iam-mfa\'s USERNAME); wins over MFA_DEVICE and mfa_serial' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s m -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l assume-role -l role-arn -d 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]' -r
@@ -79,6 +81,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s v -l verbose -d
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s p -l profile -d 'Profile to use [env: AWS_PROFILE] [default: default]' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s u -l user -d 'The IAM user whose MFA device IAM lists (iam-mfa\'s USERNAME); wins over MFA_DEVICE and mfa_serial' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s m -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l assume-role -l role-arn -d 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]' -r
@@ -107,6 +110,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s v -l verbose -d 
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s p -l profile -d 'Profile to use [env: AWS_PROFILE] [default: default]' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s u -l user -d 'The IAM user whose MFA device IAM lists (iam-mfa\'s USERNAME); wins over MFA_DEVICE and mfa_serial' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s m -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l assume-role -l role-arn -d 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]' -r

@@ -201,6 +201,11 @@ pub struct CredentialOpts {
     #[arg(long, value_name = "ARN")]
     pub device: Option<String>,
 
+    /// The IAM user whose MFA device IAM lists (iam-mfa's USERNAME); wins over MFA_DEVICE
+    /// and mfa_serial.
+    #[arg(short, long, value_name = "NAME", conflicts_with = "device")]
+    pub user: Option<String>,
+
     /// The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal
     /// [env: AWS_MFA_TOKEN_CODE].
     #[arg(short = 'm', long, value_name = "CODE")]
@@ -288,5 +293,13 @@ mod tests {
             panic!("not exec");
         };
         assert_eq!(exec.opts.token_code.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn u_is_user_and_it_excludes_device() {
+        let cli = Cli::try_parse_from(["aws-mfa", "-u", "alice"]).unwrap();
+        assert_eq!(cli.classic.user.as_deref(), Some("alice"));
+        let both = Cli::try_parse_from(["aws-mfa", "--device", "GAHT12345678", "--user", "a"]);
+        assert!(both.is_err());
     }
 }

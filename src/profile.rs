@@ -343,12 +343,21 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
     let first = |key: &str| lookup.iter().find_map(|s| files.get_sourced(s, key));
     let sourced = |(value, origin): (&str, Origin)| Sourced::new(value.to_string(), origin);
 
-    // §3.2: the MFA device.
-    let device = settings
-        .device
-        .clone()
-        .or_else(|| first("mfa_serial").map(sourced))
-        .or_else(|| first("aws_mfa_device").map(sourced));
+    // §3.2: the MFA device. `--user`, a flag, wins over the variables and the files.
+    if let Some(user) = &settings.user {
+        check_user(user)?;
+    }
+    let device = match &settings.user {
+        Some(_) => settings
+            .device
+            .clone()
+            .filter(|d| matches!(d.origin, Origin::Flag(_))),
+        None => settings
+            .device
+            .clone()
+            .or_else(|| first("mfa_serial").map(sourced))
+            .or_else(|| first("aws_mfa_device").map(sourced)),
+    };
     if let Some(device) = &device {
         check_device(&device.value)?;
     }
@@ -576,6 +585,23 @@ fn check_device(device: &str) -> Result<()> {
     Ok(())
 }
 
+/// An IAM user name, as IAM allows it: 1 to 64 of letters, digits and `+=,.@_-`.
+fn check_user(user: &Sourced<String>) -> Result<()> {
+    let name = &user.value;
+    let ok = (1..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if !ok {
+        bail!(
+            "'{}' (from {}) is not an IAM user name: give the user's name, 1 to 64 letters, digits and +=,.@_-",
+            crate::text::escaped(name),
+            user.origin
+        );
+    }
+    Ok(())
+}
+
 fn is_session_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)
 }
@@ -625,3 +651,53 @@ mod props;
 #[cfg(test)]
 #[path = "profile/tests.rs"]
 mod tests;
+
+/// Issue 11: `--user` (§3.2).
+#[cfg(test)]
+mod seeds {
+    use super::*;
+    use crate::cli::CredentialOpts;
+
+    const KEYS: &str = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+
+    fn files(config: &str, credentials: &str) -> Files {
+        Files {
+            config: Ini::parse(config),
+            credentials: Ini::parse(credentials),
+            config_path: "/h/.aws/config".into(),
+            credentials_path: "/h/.aws/credentials".into(),
+            any_exists: true,
+        }
+    }
+
+    fn source(name: &str) -> CredentialOpts {
+        CredentialOpts {
+            source_profile: Some(name.into()),
+            ..Default::default()
+        }
+    }
+
+    fn resolve(f: &Files, o: &CredentialOpts) -> Result<ResolvedProfile> {
+        resolve_opts(f, o, &|_| None)
+    }
+
+    #[test]
+    fn user_is_an_iam_user_name_and_overrides_the_configured_device() {
+        let f = files(
+            "[profile corp]\nmfa_serial = arn:aws:iam::123456789012:mfa/old\n",
+            &format!("[corp]\n{KEYS}"),
+        );
+        let mut o = source("corp");
+        o.user = Some("alice.smith+ops@example.com".into());
+        let p = resolve(&f, &o).unwrap();
+        assert_eq!((p.device, p.origins.device), (None, None));
+        for bad in ["", "a b", "alice/x", &"a".repeat(65), "caf\u{e9}"] {
+            o.user = Some(bad.into());
+            let text = resolve(&f, &o).unwrap_err().to_string();
+            assert!(
+                text.contains("(from --user) is not an IAM user name"),
+                "{bad:?}: {text}"
+            );
+        }
+    }
+}
