@@ -33,7 +33,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l assume-role -l role-arn
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l source-profile -d 'Section holding the long-term keys (also a bare [NAME] of the config file)' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l config-file -d 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F
@@ -66,7 +66,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l assume-role -l 
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l source-profile -d 'Section holding the long-term keys (also a bare [NAME] of the config file)' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l config-file -d 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F
@@ -88,7 +88,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l assume-role -l r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l source-profile -d 'Section holding the long-term keys (also a bare [NAME] of the config file)' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l config-file -d 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F
@@ -117,7 +117,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l a
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l source-profile -d 'Section holding the long-term keys (also a bare [NAME] of the config file)' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l config-file -d 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F

@@ -231,7 +231,7 @@ pub struct CredentialOpts {
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 
-    /// Section holding the long-term keys.
+    /// Section holding the long-term keys (also a bare [NAME] of the config file).
     #[arg(long, value_name = "NAME")]
     pub source_profile: Option<String>,
 

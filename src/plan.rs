@@ -196,10 +196,16 @@ impl Plan {
                 .map_or_else(String::new, |o| format!(" (from {o})"))
         };
         debug!("profile '{}' (from {})", p.profile, p.origins.profile);
-        debug!(
-            "long-term keys from [{}] (access key {})",
-            p.key_section, p.access_key_id
-        );
+        match &p.origins.keys {
+            Some(bare) => debug!(
+                "long-term keys from {bare}, a bare section the aws CLI reads as no profile (access key {})",
+                p.access_key_id
+            ),
+            None => debug!(
+                "long-term keys from [{}] (access key {})",
+                p.key_section, p.access_key_id
+            ),
+        }
         match &self.device {
             DeviceSource::Configured(d) => debug!("MFA device {d}{}", from(&p.origins.device)),
             DeviceSource::Remembered(d) => debug!(

@@ -1,5 +1,6 @@
 //! Issue 11, iam-mfa and aws-2fa-access-keys: `--user NAME` (`-u`) picks the MFA device of
-//! that IAM user (docs/design.md §3.2). Against moto's IAM
+//! that IAM user, `-m` is `--token-code`, and a bare `[my-keys]` of the config file is a key
+//! source when `--source-profile` names it (docs/design.md §3.1, §3.2). Against moto's IAM
 //! and STS through the counting proxy; the side-by-side runs with the real tools are in
 //! tests/old_tools.rs.
 
@@ -334,4 +335,89 @@ fn user_wins_over_the_configured_device_but_not_with_device() {
     r.assert_success();
     assert_eq!(session_serials(&sb), user.serials, "{}", r.dump());
     assert!(r.stderr.contains("(from --user)"), "{}", r.dump());
+}
+
+/// aws-2fa-access-keys' documented layout, unchanged: the keys in a bare `[my-keys]` of
+/// ~/.aws/config, `aws-get-token -u USER -m CODE` writing `[default]` and ~/.boto's
+/// `[Credentials]`.
+#[test]
+fn the_aws_2fa_access_keys_layout_works_as_its_readme_shows() {
+    let user = iam_user("alice", 1);
+    let sb = Sandbox::empty();
+    let config = format!(
+        "[my-keys]\nregion = eu-west-1\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+        user.id, user.secret
+    );
+    sb.write_config(&config);
+    let r = run(&mut sb.cmd([
+        "--source-profile",
+        "my-keys",
+        "-u",
+        "alice",
+        "-m",
+        "123456",
+        "--write-profile=default",
+        "--write-boto",
+        "-v",
+    ]));
+    r.assert_success();
+    let from = format!("long-term keys from [my-keys] of {}", sb.config.display());
+    assert!(r.stderr.contains(&from), "{}", r.dump());
+    let region = format!(
+        "region eu-west-1 (from [my-keys] of {})",
+        sb.config.display()
+    );
+    assert!(r.stderr.contains(&region), "{}", r.dump());
+    assert_eq!(session_serials(&sb), user.serials, "{}", sb.proxy.summary());
+    let signed = sb.proxy.requests_for("GetSessionToken")[0]
+        .header("authorization")
+        .unwrap_or_default()
+        .to_string();
+    assert!(signed.contains("/eu-west-1/sts/"), "{signed}");
+
+    assert_eq!(read(&sb.config), config, "the config file changed");
+    let credentials = read(&sb.credentials);
+    let default = section_of(&credentials, "default").expect("[default] written");
+    assert!(
+        value(&default, "aws_session_token").is_some(),
+        "{credentials}"
+    );
+    let boto = read(&sb.home.join(".boto"));
+    let written = section_of(&boto, "Credentials").expect("[Credentials] written");
+    assert_eq!(
+        value(&written, "aws_access_key_id"),
+        value(&default, "aws_access_key_id"),
+        "{boto}"
+    );
+
+    // A bare section is never listed as a profile.
+    let r = run(&mut sb.cmd(["list", "--names"]));
+    r.assert_success();
+    assert_eq!(r.stdout, "default\n", "{}", r.dump());
+
+    // Named any other way it is no profile: botocore ignores it, and so does aws-mfa.
+    let r = run(&mut sb.cmd(["exec", "-p", "my-keys", "--", "true"]));
+    r.assert_code(1).assert_one_line_error();
+    assert!(
+        r.stderr.contains("[profile my-keys]") && r.stderr.contains("--source-profile my-keys"),
+        "{}",
+        r.dump()
+    );
+
+    // The same command again: [default] is still valid, nothing is asked.
+    let calls = sb.proxy.total();
+    let r = run(&mut sb.cmd([
+        "--source-profile",
+        "my-keys",
+        "-u",
+        "alice",
+        "--write-profile=default",
+    ]));
+    r.assert_success();
+    assert!(
+        r.stdout.contains("[default] is still valid"),
+        "{}",
+        r.dump()
+    );
+    assert_eq!(sb.proxy.total(), calls, "{}", sb.proxy.summary());
 }
