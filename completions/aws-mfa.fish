@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_aws_mfa_global_optspecs
-    string join \n v/verbose p/profile= device= token-code= duration= assume-role= role-session-name= external-id= region= source-profile= long-term-suffix= config-file= credentials-file= refresh no-session no-prompt write-profile= short-term-suffix= write-boto min-remaining= h/help V/version
+    string join \n v/verbose p/profile= device= u/user= m/token-code= duration= assume-role= role-session-name= external-id= region= source-profile= long-term-suffix= config-file= credentials-file= refresh no-session no-prompt write-profile= short-term-suffix= write-boto min-remaining= h/help V/version
 end
 
 function __fish_aws_mfa_needs_command
@@ -26,13 +26,14 @@ end
 
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s p -l profile -d 'Profile to use [env: AWS_PROFILE] [default: default]' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s u -l user -d 'The IAM user whose MFA device IAM lists (iam-mfa\'s USERNAME); wins over MFA_DEVICE and mfa_serial' -r
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s m -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l assume-role -l role-arn -d 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l source-profile -d 'Section holding the long-term keys (also a bare [NAME] of the config file)' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l config-file -d 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F
@@ -58,13 +59,14 @@ complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -f -a "off" -d '`use` and 
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s p -l profile -d 'Profile to use [env: AWS_PROFILE] [default: default]' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s u -l user -d 'The IAM user whose MFA device IAM lists (iam-mfa\'s USERNAME); wins over MFA_DEVICE and mfa_serial' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s m -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l assume-role -l role-arn -d 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l source-profile -d 'Section holding the long-term keys (also a bare [NAME] of the config file)' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l config-file -d 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F
@@ -79,13 +81,14 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s v -l verbose -d
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s p -l profile -d 'Profile to use [env: AWS_PROFILE] [default: default]' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s u -l user -d 'The IAM user whose MFA device IAM lists (iam-mfa\'s USERNAME); wins over MFA_DEVICE and mfa_serial' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s m -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l assume-role -l role-arn -d 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l source-profile -d 'Section holding the long-term keys (also a bare [NAME] of the config file)' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l config-file -d 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F
@@ -107,13 +110,14 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s v -l verbose -d 
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s p -l profile -d 'Profile to use [env: AWS_PROFILE] [default: default]' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s u -l user -d 'The IAM user whose MFA device IAM lists (iam-mfa\'s USERNAME); wins over MFA_DEVICE and mfa_serial' -r
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -s m -l token-code -d 'The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal [env: AWS_MFA_TOKEN_CODE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l duration -d 'Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l assume-role -l role-arn -d 'Role to assume with the MFA session [env: MFA_ASSUME_ROLE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l role-session-name -d 'Role session name (default: the local user name)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l external-id -d 'External ID to pass when assuming the role' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l region -d 'Region of the STS call and of the command [env: AWS_REGION, AWS_DEFAULT_REGION]' -r
-complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l source-profile -d 'Section holding the long-term keys' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l source-profile -d 'Section holding the long-term keys (also a bare [NAME] of the config file)' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l long-term-suffix -d 'Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix)' -r
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l config-file -d 'AWS config file [env: AWS_CONFIG_FILE] [default: ~/.aws/config]' -r -F
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand credential-process" -l credentials-file -l creds-file -d 'AWS credentials file [env: AWS_SHARED_CREDENTIALS_FILE] [default: ~/.aws/credentials]' -r -F

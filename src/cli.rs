@@ -201,9 +201,14 @@ pub struct CredentialOpts {
     #[arg(long, value_name = "ARN")]
     pub device: Option<String>,
 
+    /// The IAM user whose MFA device IAM lists (iam-mfa's USERNAME); wins over MFA_DEVICE
+    /// and mfa_serial.
+    #[arg(short, long, value_name = "NAME", conflicts_with = "device")]
+    pub user: Option<String>,
+
     /// The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal
     /// [env: AWS_MFA_TOKEN_CODE].
-    #[arg(long, value_name = "CODE")]
+    #[arg(short = 'm', long, value_name = "CODE")]
     pub token_code: Option<String>,
 
     /// Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION].
@@ -226,7 +231,7 @@ pub struct CredentialOpts {
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
 
-    /// Section holding the long-term keys.
+    /// Section holding the long-term keys (also a bare [NAME] of the config file).
     #[arg(long, value_name = "NAME")]
     pub source_profile: Option<String>,
 
@@ -266,4 +271,35 @@ pub struct CredentialOpts {
     /// Cached credentials with this many seconds left, or fewer, are renewed.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub min_remaining: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn no_two_options_share_a_name() {
+        // clap's own check: a short or long taken twice panics here, not at a user's run.
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn m_is_the_short_of_token_code() {
+        let cli = Cli::try_parse_from(["aws-mfa", "-m", "123456"]).unwrap();
+        assert_eq!(cli.classic.token_code.as_deref(), Some("123456"));
+        let cli = Cli::try_parse_from(["aws-mfa", "exec", "-m", "1", "--", "true"]).unwrap();
+        let Some(Command::Exec(exec)) = cli.command else {
+            panic!("not exec");
+        };
+        assert_eq!(exec.opts.token_code.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn u_is_user_and_it_excludes_device() {
+        let cli = Cli::try_parse_from(["aws-mfa", "-u", "alice"]).unwrap();
+        assert_eq!(cli.classic.user.as_deref(), Some("alice"));
+        let both = Cli::try_parse_from(["aws-mfa", "--device", "GAHT12345678", "--user", "a"]);
+        assert!(both.is_err());
+    }
 }

@@ -31,6 +31,8 @@ pub struct Plan {
     pub profile: ResolvedProfile,
     pub cache: Cache,
     pub device: DeviceSource,
+    /// `--user`: IAM is asked for this user's devices (and the keys must be that user's).
+    pub iam_user: Option<String>,
     pub code: MfaSource,
     pub policy: CachePolicy,
     pub writes: Writes,
@@ -45,7 +47,8 @@ pub enum DeviceSource {
     Configured(String),
     /// IAM named it before, for this long-term key.
     Remembered(String),
-    /// Nobody knows it yet: IAM is asked (GetCallerIdentity, ListMFADevices).
+    /// Nobody knows it yet: IAM is asked (GetCallerIdentity, ListMFADevices for the keys'
+    /// user or `--user`).
     AskIam,
 }
 
@@ -169,12 +172,13 @@ impl Plan {
             profile,
             cache,
             device,
+            iam_user: settings.user.as_ref().map(|u| u.value.clone()),
             code,
             policy,
             writes,
             still_valid,
         };
-        plan.describe();
+        plan.describe(settings);
         // Every file to be written is checked before a code is asked for.
         if plan.still_valid.is_none() {
             write_profile::check_writes(&plan)?;
@@ -184,7 +188,7 @@ impl Plan {
     }
 
     /// `-v`: what was resolved, and where each value came from.
-    fn describe(&self) {
+    fn describe(&self, settings: &Settings) {
         let p = &self.profile;
         let from = |origin: &Option<crate::settings::Origin>| {
             origin
@@ -192,16 +196,28 @@ impl Plan {
                 .map_or_else(String::new, |o| format!(" (from {o})"))
         };
         debug!("profile '{}' (from {})", p.profile, p.origins.profile);
-        debug!(
-            "long-term keys from [{}] (access key {})",
-            p.key_section, p.access_key_id
-        );
+        match &p.origins.keys {
+            Some(bare) => debug!(
+                "long-term keys from {bare}, a bare section the aws CLI reads as no profile (access key {})",
+                p.access_key_id
+            ),
+            None => debug!(
+                "long-term keys from [{}] (access key {})",
+                p.key_section, p.access_key_id
+            ),
+        }
         match &self.device {
             DeviceSource::Configured(d) => debug!("MFA device {d}{}", from(&p.origins.device)),
             DeviceSource::Remembered(d) => debug!(
                 "MFA device {d}, remembered from an earlier IAM lookup for this key (`aws-mfa clear --all` forgets it)"
             ),
-            DeviceSource::AskIam => debug!("MFA device not configured: IAM will be asked"),
+            DeviceSource::AskIam => match &settings.user {
+                Some(user) => debug!(
+                    "MFA device not configured: IAM will be asked for those of user {} (from {})",
+                    user.value, user.origin
+                ),
+                None => debug!("MFA device not configured: IAM will be asked"),
+            },
         }
         match &p.role {
             Some(role) => debug!(

@@ -116,6 +116,21 @@ impl Files {
         self.get_sourced_by(profile, "region", Section::get_even_empty)
     }
 
+    /// A bare `[NAME]` of the config file, which botocore reads as no profile (only
+    /// `[default]` and `[profile NAME]` are), with its origin: aws-2fa-access-keys keeps
+    /// the long-term keys in `[my-keys]` so.
+    fn bare_section(&self, name: &str) -> Option<(&Section, Origin)> {
+        if crate::ini::profile_of_header(name).is_some() {
+            return None;
+        }
+        let section = self.config.section(name)?;
+        let origin = Origin::File {
+            path: self.config_path.clone(),
+            section: section.name.clone(),
+        };
+        Some((section, origin))
+    }
+
     /// A hint when `profile` is written as the other file names its sections: the
     /// credentials file takes no `profile ` prefix, the config file needs it.
     fn naming_hint(&self, profile: &str) -> Option<String> {
@@ -126,9 +141,13 @@ impl Files {
                 self.credentials_path
             ));
         }
-        if profile != "default" && self.config.section(profile).is_some() {
+        if let Some((section, _)) = self.bare_section(profile) {
+            let source = match keys::long_term_pair(|k| section.get(k)) {
+                Some(_) => format!(", or read its keys with --source-profile {profile}"),
+                None => String::new(),
+            };
             return Some(format!(
-                "; the config file names profiles with the `profile ` prefix, so rename [{profile}] of {} to [{prefixed}]",
+                "; the config file names profiles with the `profile ` prefix, so rename [{profile}] of {} to [{prefixed}]{source}",
                 self.config_path
             ));
         }
@@ -227,6 +246,8 @@ impl std::fmt::Debug for ResolvedProfile {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Origins {
     pub profile: Origin,
+    /// The bare config section the long-term keys came from; None: the profile `key_section`.
+    pub keys: Option<Origin>,
     pub device: Option<Origin>,
     pub role: Option<Origin>,
     pub duration: Option<Origin>,
@@ -292,12 +313,20 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
     let chain = source_chain(files, &profile)?;
 
     // §3.1: where the long-term keys come from.
+    let mut bare = None;
     let key_section = if let Some(src) = &settings.source_profile {
         if files.long_term_keys(src).is_none() {
-            bail!(
-                "--source-profile '{src}' holds no long-term keys (aws_access_key_id and aws_secret_access_key without a session token); {}",
-                files.known_profiles()
-            );
+            // Only when named, and only when no profile of that name gives keys.
+            let Some(section) = files
+                .bare_section(src)
+                .filter(|(s, _)| keys::long_term_pair(|k| s.get(k)).is_some())
+            else {
+                bail!(
+                    "--source-profile '{src}' holds no long-term keys (aws_access_key_id and aws_secret_access_key without a session token); {}",
+                    files.known_profiles()
+                );
+            };
+            bare = Some(section);
         }
         src.clone()
     } else {
@@ -327,9 +356,12 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
             }
         }
     };
-    let (access_key_id, secret_access_key) = files
-        .long_term_keys(&key_section)
-        .expect("key section was checked to hold keys");
+    let (access_key_id, secret_access_key) = match &bare {
+        Some((section, _)) => keys::long_term_pair(|k| section.get(k))
+            .map(|(id, secret)| (id.to_string(), secret.to_string())),
+        None => files.long_term_keys(&key_section),
+    }
+    .expect("key section was checked to hold keys");
 
     // Where P's settings are looked up, nearest first, each once.
     let mut lookup: Vec<&str> = Vec::with_capacity(chain.len() + 4);
@@ -340,15 +372,31 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
             lookup.push(section);
         }
     }
-    let first = |key: &str| lookup.iter().find_map(|s| files.get_sourced(s, key));
+    // A key of one place of the lookup: the bare key section before the profile of its name.
+    let at = |section: &str, key: &str, get: for<'s> fn(&'s Section, &str) -> Option<&'s str>| {
+        bare.as_ref()
+            .filter(|_| section == key_section)
+            .and_then(|(s, origin)| get(s, key).map(|v| (v, origin.clone())))
+            .or_else(|| files.get_sourced_by(section, key, get))
+    };
+    let first = |key: &str| lookup.iter().find_map(|s| at(s, key, Section::get));
     let sourced = |(value, origin): (&str, Origin)| Sourced::new(value.to_string(), origin);
 
-    // §3.2: the MFA device.
-    let device = settings
-        .device
-        .clone()
-        .or_else(|| first("mfa_serial").map(sourced))
-        .or_else(|| first("aws_mfa_device").map(sourced));
+    // §3.2: the MFA device. `--user`, a flag, wins over the variables and the files.
+    if let Some(user) = &settings.user {
+        check_user(user)?;
+    }
+    let device = match &settings.user {
+        Some(_) => settings
+            .device
+            .clone()
+            .filter(|d| matches!(d.origin, Origin::Flag(_))),
+        None => settings
+            .device
+            .clone()
+            .or_else(|| first("mfa_serial").map(sourced))
+            .or_else(|| first("aws_mfa_device").map(sourced)),
+    };
     if let Some(device) = &device {
         check_device(&device.value)?;
     }
@@ -378,7 +426,7 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
             let duration = ROLE_DURATION.parse(asked_value, &duration_from)?;
             // The MFA session behind the role lasts as long as its source profile says.
             let session = SESSION_DURATION.parse(
-                files.get(&key_section, "duration_seconds"),
+                at(&key_section, "duration_seconds", Section::get).map(|(v, _)| v),
                 &format!("duration_seconds of [{key_section}]"),
             )?;
             let session_name = match settings
@@ -411,7 +459,7 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
     let region = settings.region.clone().or_else(|| {
         let nearest = lookup
             .iter()
-            .find_map(|s| files.region_of(s))
+            .find_map(|s| at(s, "region", Section::get_even_empty))
             .or_else(|| files.region_of("default"));
         nearest.filter(|(value, _)| !value.is_empty()).map(sourced)
     });
@@ -445,6 +493,7 @@ pub fn resolve(files: &Files, settings: &Settings, env: Env) -> Result<ResolvedP
         secret_access_key,
         origins: Origins {
             profile: settings.profile.origin.clone(),
+            keys: bare.as_ref().map(|(_, origin)| origin.clone()),
             device: device.as_ref().map(|d| d.origin.clone()),
             role: role_arn.map(|r| r.origin),
             duration: asked.map(|d| d.origin),
@@ -576,6 +625,23 @@ fn check_device(device: &str) -> Result<()> {
     Ok(())
 }
 
+/// An IAM user name, as IAM allows it: 1 to 64 of letters, digits and `+=,.@_-`.
+fn check_user(user: &Sourced<String>) -> Result<()> {
+    let name = &user.value;
+    let ok = (1..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if !ok {
+        bail!(
+            "'{}' (from {}) is not an IAM user name: give the user's name, 1 to 64 letters, digits and +=,.@_-",
+            crate::text::escaped(name),
+            user.origin
+        );
+    }
+    Ok(())
+}
+
 fn is_session_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "+=,.@_-".contains(c)
 }
@@ -625,3 +691,128 @@ mod props;
 #[cfg(test)]
 #[path = "profile/tests.rs"]
 mod tests;
+
+/// Issue 11: aws-2fa-access-keys' bare `[my-keys]` of the config file as a key source
+/// (§3.1), and `--user` (§3.2).
+#[cfg(test)]
+mod seeds {
+    use super::*;
+    use crate::cli::CredentialOpts;
+
+    const KEYS: &str = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+
+    fn files(config: &str, credentials: &str) -> Files {
+        Files {
+            config: Ini::parse(config),
+            credentials: Ini::parse(credentials),
+            config_path: "/h/.aws/config".into(),
+            credentials_path: "/h/.aws/credentials".into(),
+            any_exists: true,
+        }
+    }
+
+    fn source(name: &str) -> CredentialOpts {
+        CredentialOpts {
+            source_profile: Some(name.into()),
+            ..Default::default()
+        }
+    }
+
+    fn resolve(f: &Files, o: &CredentialOpts) -> Result<ResolvedProfile> {
+        resolve_opts(f, o, &|_| None)
+    }
+
+    #[test]
+    fn a_bare_config_section_named_by_source_profile_gives_keys_and_settings() {
+        let f = files(
+            &format!(
+                "[my-keys]\nregion = eu-west-1\n{KEYS}mfa_serial = arn:aws:iam::123456789012:mfa/alice\n"
+            ),
+            "",
+        );
+        let p = resolve(&f, &source("my-keys")).unwrap();
+        assert_eq!(p.profile, "default");
+        assert_eq!(p.key_section, "my-keys");
+        assert_eq!(p.access_key_id, "AKIAIOSFODNN7EXAMPLE");
+        let bare = Origin::File {
+            path: "/h/.aws/config".into(),
+            section: "my-keys".into(),
+        };
+        assert_eq!(p.origins.keys, Some(bare.clone()));
+        assert_eq!(p.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(p.origins.region, Some(bare.clone()));
+        assert_eq!(
+            p.device.as_deref(),
+            Some("arn:aws:iam::123456789012:mfa/alice")
+        );
+        assert_eq!(p.origins.device, Some(bare));
+    }
+
+    #[test]
+    fn a_profile_of_that_name_with_keys_wins_over_the_bare_section() {
+        let other = "aws_access_key_id = AKIAOTHEREXAMPLE\naws_secret_access_key = other\n";
+        let bare = format!("[my-keys]\n{KEYS}");
+        // The credentials file's [my-keys], then the config's [profile my-keys].
+        for (config, credentials) in [
+            (bare.clone(), format!("[my-keys]\n{other}")),
+            (format!("{bare}[profile my-keys]\n{other}"), String::new()),
+        ] {
+            let p = resolve(&files(&config, &credentials), &source("my-keys")).unwrap();
+            assert_eq!(
+                p.access_key_id, "AKIAOTHEREXAMPLE",
+                "{config}\n{credentials}"
+            );
+            assert_eq!(p.origins.keys, None);
+        }
+        // A profile of that name without long-term keys leaves them to the bare section,
+        // and its settings still apply after the bare section's.
+        let config = format!("{bare}[profile my-keys]\nregion = ap-south-1\n");
+        let p = resolve(
+            &files(&config, "[my-keys]\nregion = us-west-2\n"),
+            &source("my-keys"),
+        )
+        .unwrap();
+        assert_eq!(p.access_key_id, "AKIAIOSFODNN7EXAMPLE");
+        assert_eq!(p.region.as_deref(), Some("us-west-2"));
+    }
+
+    #[test]
+    fn a_bare_section_is_no_profile_otherwise() {
+        let f = files(&format!("[my-keys]\n{KEYS}"), "");
+        let named = CredentialOpts {
+            profile: Some("my-keys".into()),
+            ..Default::default()
+        };
+        let text = resolve(&f, &named).unwrap_err().to_string();
+        assert!(
+            text.contains("rename [my-keys] of /h/.aws/config to [profile my-keys]")
+                && text.contains("--source-profile my-keys"),
+            "{text}"
+        );
+        assert!(f.profile_names().is_empty());
+        // Without keys it gives none, and the error names it.
+        let f = files("[my-keys]\nregion = eu-west-1\n", "");
+        let text = resolve(&f, &source("my-keys")).unwrap_err().to_string();
+        assert!(text.contains("holds no long-term keys"), "{text}");
+    }
+
+    #[test]
+    fn user_is_an_iam_user_name_and_overrides_the_configured_device() {
+        let f = files(
+            "[profile corp]\nmfa_serial = arn:aws:iam::123456789012:mfa/old\n",
+            &format!("[corp]\n{KEYS}"),
+        );
+        let mut o = source("corp");
+        o.user = Some("alice.smith+ops@example.com".into());
+        let p = resolve(&f, &o).unwrap();
+        assert_eq!((p.device, p.origins.device), (None, None));
+        for bad in ["", "a b", "alice/x", &"a".repeat(65), "caf\u{e9}"] {
+            o.user = Some(bad.into());
+            let text = resolve(&f, &o).unwrap_err().to_string();
+            assert!(
+                text.contains("(from --user) is not an IAM user name"),
+                "{bad:?}: {text}"
+            );
+        }
+    }
+}

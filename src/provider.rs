@@ -41,8 +41,11 @@ pub fn obtain(plan: &Plan) -> Result<Handover> {
                 Some(device) => device,
                 None => {
                     let keys = long_term_keys(profile, &key_origin);
-                    let device = sts_for(&sts, profile)?
-                        .discover_device(&keys, profile.iam_endpoint_url.as_deref())?;
+                    let device = sts_for(&sts, profile)?.discover_device(
+                        &keys,
+                        profile.iam_endpoint_url.as_deref(),
+                        plan.iam_user.as_deref(),
+                    )?;
                     cache.remember_device(&profile.access_key_id, &device)?;
                     device
                 }

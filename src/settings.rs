@@ -63,6 +63,8 @@ impl Sourced<String> {
 pub struct Settings {
     pub profile: Sourced<String>,
     pub device: Option<Sourced<String>>,
+    /// `--user`: the IAM user whose MFA device IAM is asked for (§3.2).
+    pub user: Option<Sourced<String>>,
     pub token_code: Option<Sourced<String>>,
     pub duration: Option<Sourced<String>>,
     pub assume_role: Option<Sourced<String>>,
@@ -126,6 +128,7 @@ impl Settings {
             )
             .unwrap_or_else(|| Sourced::new("default".into(), Origin::Default)),
             device: pick(&flags.device, "--device", &["MFA_DEVICE", "AWS_MFA_DEVICE"]),
+            user: pick(&flags.user, "--user", &[]),
             token_code: pick(&flags.token_code, "--token-code", &["AWS_MFA_TOKEN_CODE"]),
             duration: pick(&flags.duration, "--duration", &["MFA_STS_DURATION"]),
             assume_role: pick(&flags.assume_role, "--assume-role", &["MFA_ASSUME_ROLE"]),

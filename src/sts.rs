@@ -172,6 +172,13 @@ impl ResolveEndpoint for LegacyGlobal {
     }
 }
 
+/// Why IAM listed no MFA devices: its policy denied it, or anything else (the error code).
+#[derive(Debug, PartialEq, Eq)]
+enum ListRefusal {
+    Denied,
+    Other(String),
+}
+
 /// What a call was about, for translating its errors.
 struct CallContext<'a> {
     /// The MFA device, when the request carries a code for it.
@@ -310,12 +317,14 @@ impl Sts {
         }
     }
 
-    /// The MFA device of the IAM user the long-term keys belong to (DESIGN.md §3.2):
-    /// GetCallerIdentity, then IAM ListMFADevices for that user.
+    /// The MFA device of the IAM user the long-term keys belong to (docs/design.md §3.2):
+    /// GetCallerIdentity, then IAM ListMFADevices for that user. `user` (`--user`) must be
+    /// that user; when IAM denies it the listing, its device is taken to be named after it.
     pub fn discover_device(
         &self,
         keys: &SigningKeys,
         iam_endpoint: Option<&str>,
+        user: Option<&str>,
     ) -> Result<String> {
         let context = CallContext {
             device: None,
@@ -329,15 +338,75 @@ impl Sts {
             .block_on(self.client(keys).get_caller_identity().send())
             .map_err(|e| self.translate(e, &context))?;
         let arn = identity.arn().unwrap_or_default();
+        // With --user, mfa_serial is overridden: only --device can name another device.
+        let give = match user {
+            Some(_) => "give the device with --device instead of --user",
+            None => "give the device with --device or mfa_serial",
+        };
         let Some((_, user_path)) = arn.split_once(":user/") else {
             return Err(Error::new(format!(
-                "no MFA device is configured and the keys of {} belong to {arn}, not an IAM user; give the device with --device or mfa_serial",
+                "no MFA device is configured and the keys of {} belong to {arn}, not an IAM user; {give}",
                 keys.origin
             )));
         };
-        let user = user_path.rsplit('/').next().unwrap_or(user_path);
+        let owner = user_path.rsplit('/').next().unwrap_or(user_path);
+        if let Some(named) = user
+            && !named.eq_ignore_ascii_case(owner)
+        {
+            bail!(
+                "the keys of {} belong to IAM user {owner}, not {named} (from --user), and STS takes only the MFA device of the keys' own user; pass --user {owner}, or leave --user out",
+                keys.origin
+            );
+        }
+        // The owner's own spelling: IAM user names ignore case, a lookup may not.
+        let user_given = user.is_some();
+        let user = owner;
         debug!("no MFA device configured; asking IAM for those of user {user}");
+        let devices = match self.list_mfa_devices(keys, user, iam_endpoint) {
+            Ok(devices) => devices,
+            Err(ListRefusal::Denied) if user_given => {
+                // As iam-mfa's policy (`mfa/${aws:username}`) and aws-2fa-access-keys name it.
+                let mut parts = arn.split(':');
+                let partition = parts.nth(1).unwrap_or("aws");
+                let account = parts.nth(2).unwrap_or_default();
+                let device = format!("arn:{partition}:iam::{account}:mfa/{user}");
+                debug!(
+                    "IAM refused to list the MFA devices of user {user} (AccessDenied): using {device}, the device named after the user (--device gives another)"
+                );
+                return Ok(device);
+            }
+            Err(refused) => {
+                let code = match &refused {
+                    ListRefusal::Denied => "AccessDenied",
+                    ListRefusal::Other(code) => code,
+                };
+                bail!(
+                    "no MFA device is configured and IAM did not list those of user {user} ({code}); {give}"
+                );
+            }
+        };
+        match devices.as_slice() {
+            [device] => Ok(device.to_string()),
+            [] => Err(Error::new(format!(
+                "IAM user {user} has no MFA device; assign one in IAM, or {give}"
+            ))),
+            several => Err(Error::new(format!(
+                "IAM user {user} has {} MFA devices ({}); pick one with --device{}",
+                several.len(),
+                several.join(", "),
+                if user_given { "" } else { " or mfa_serial" }
+            ))),
+        }
+    }
 
+    /// IAM ListMFADevices for `user`, signed by `keys`: the serial numbers listed. The one
+    /// IAM call, kept apart so that it can be made otherwise.
+    fn list_mfa_devices(
+        &self,
+        keys: &SigningKeys,
+        user: &str,
+        iam_endpoint: Option<&str>,
+    ) -> std::result::Result<Vec<String>, ListRefusal> {
         let mut config = aws_sdk_iam::Config::builder()
             .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
             .region(aws_sdk_iam::config::Region::new(self.region.clone()))
@@ -363,28 +432,15 @@ impl Sts {
         let listed = self
             .runtime
             .block_on(iam.list_mfa_devices().user_name(user).send())
-            .map_err(|e| {
-                let code = e.as_service_error().and_then(|s| s.code()).unwrap_or("no answer");
-                Error::new(format!(
-                    "no MFA device is configured and IAM did not list those of user {user} ({code}); give the device with --device or mfa_serial"
-                ))
+            .map_err(|e| match e.as_service_error().and_then(|s| s.code()) {
+                Some("AccessDenied" | "AccessDeniedException") => ListRefusal::Denied,
+                code => ListRefusal::Other(code.unwrap_or("no answer").to_string()),
             })?;
-        let devices: Vec<&str> = listed
+        Ok(listed
             .mfa_devices()
             .iter()
-            .map(|d| d.serial_number())
-            .collect();
-        match devices.as_slice() {
-            [device] => Ok(device.to_string()),
-            [] => Err(Error::new(format!(
-                "IAM user {user} has no MFA device; assign one in IAM, or give it with --device or mfa_serial"
-            ))),
-            several => Err(Error::new(format!(
-                "IAM user {user} has {} MFA devices ({}); pick one with --device or mfa_serial",
-                several.len(),
-                several.join(", ")
-            ))),
-        }
+            .map(|d| d.serial_number().to_string())
+            .collect())
     }
 
     /// STS's credentials, refused when an answer cut short left a part empty or the

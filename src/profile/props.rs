@@ -499,16 +499,22 @@ fn check(case: &Case) -> std::result::Result<(), TestCaseError> {
         }
         Ok(plan) => {
             let keys = &plan.key_section;
+            // §3.1: a bare config section only when named and no profile of its name has keys.
+            let get = |key| match &plan.origins.keys {
+                Some(_) => {
+                    prop_assert_eq!(case.opts.source_profile.as_ref(), Some(keys));
+                    prop_assert!(files.long_term_keys(keys).is_none());
+                    Ok(files.config.section(keys).and_then(|s| s.get(key)))
+                }
+                None => Ok(files.get(keys, key)),
+            };
+            prop_assert_eq!(get("aws_access_key_id")?, Some(plan.access_key_id.as_str()));
             prop_assert_eq!(
-                files.get(keys, "aws_access_key_id"),
-                Some(plan.access_key_id.as_str())
-            );
-            prop_assert_eq!(
-                files.get(keys, "aws_secret_access_key"),
+                get("aws_secret_access_key")?,
                 Some(plan.secret_access_key.as_str())
             );
             prop_assert!(!plan.access_key_id.is_empty() && !plan.secret_access_key.is_empty());
-            prop_assert_eq!(files.get(keys, "aws_session_token"), None, "[{}]", keys);
+            prop_assert_eq!(get("aws_session_token")?, None, "[{}]", keys);
             // §3.1: --source-profile first, then [P-long-term] (or [P-SUFFIX]) when it holds keys.
             let opts = &case.opts;
             let profile = opts.profile.as_deref().unwrap_or("default");
