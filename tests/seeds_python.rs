@@ -1,0 +1,287 @@
+//! The Python aws-mfa family (aws-mfa 0.0.12, aws-mfa-spok 0.0.14, aws-mfa-utility) and
+//! awsmfa, seen from aws-mfa (issue 11): their options and argparse's prefixes, `--setup`,
+//! a code on standard input, an `expiration` the Python tool reads back, awsmfa's
+//! `awsmfa_expiration`, and the `region` of a written section. The side-by-side runs with
+//! the real tools are in tests/old_tools.rs; these pin aws-mfa's own behaviour.
+
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use common::*;
+
+fn keys() -> String {
+    format!("aws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n")
+}
+
+/// The Python aws-mfa's README layout: long-term keys and device in `[dev-long-term]`.
+const PYTHON_LAYOUT: &str = "# work account\n[dev-long-term]\n";
+
+fn python_layout() -> Sandbox {
+    let sb = Sandbox::empty();
+    sb.write_credentials(&format!(
+        "{PYTHON_LAYOUT}{}aws_mfa_device = {DEVICE}\n",
+        keys()
+    ));
+    sb.write_config("");
+    sb
+}
+
+fn credentials(sb: &Sandbox) -> String {
+    std::fs::read_to_string(&sb.credentials).unwrap_or_default()
+}
+
+/// The keys of `[name]` in `text`, as written (no continuation lines in these files).
+fn section_of(text: &str, name: &str) -> Vec<(String, String)> {
+    let header = format!("[{name}]");
+    text.lines()
+        .skip_while(|l| l.trim() != header)
+        .skip(1)
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect()
+}
+
+fn value<'a>(entries: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    entries
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}
+
+// ---------------------------------------------------------------------------------------
+// 4. expiration as the Python aws-mfa reads it
+// ---------------------------------------------------------------------------------------
+
+/// What aws-mfa 0.0.12's `validate()` does with `[section]`, short of calling STS: its
+/// RawConfigParser, the options it requires, the role it compares, `strptime` of
+/// `expiration` against the UTC clock. Prints `valid`, or why the tool would renew.
+const PYTHON_VALIDATE: &str = r#"
+import configparser, datetime, sys
+path, section, role = sys.argv[1], sys.argv[2], sys.argv[3] or None
+config = configparser.RawConfigParser()
+config.read(path)
+required = ['assumed_role', 'aws_access_key_id', 'aws_secret_access_key',
+            'aws_session_token', 'aws_security_token', 'expiration']
+missing = [o for o in required if not config.has_option(section, o)]
+if missing:
+    print("missing " + " ".join(missing)); sys.exit()
+current = config.get(section, 'assumed_role_arn') if config.has_option(section, 'assumed_role_arn') else None
+if current != role:
+    print("other role %r" % current); sys.exit()
+exp = datetime.datetime.strptime(config.get(section, 'expiration'), '%Y-%m-%d %H:%M:%S')
+print("valid" if (exp - datetime.datetime.utcnow()).total_seconds() > 0 else "expired")
+"#;
+
+fn python_aws_mfa_says(sb: &Sandbox, section: &str, role: Option<&str>) -> String {
+    let mut cmd = sb.command(require_tool("python3"));
+    cmd.args(["-c", PYTHON_VALIDATE])
+        .arg(&sb.credentials)
+        .args([section, role.unwrap_or("")]);
+    let r = run(&mut cmd);
+    r.assert_success();
+    r.stdout.trim().to_string()
+}
+
+#[test]
+fn the_written_expiration_is_the_python_aws_mfas_and_its_check_passes() {
+    let sb = python_layout();
+    let r = run(&mut sb.cmd(["-p", "dev", "--token-code", CODE]));
+    r.assert_success();
+    let dev = section_of(&credentials(&sb), "dev");
+    let expiration = value(&dev, "expiration").unwrap();
+    let b = expiration.as_bytes();
+    assert!(
+        b.len() == 19
+            && b[10] == b' '
+            && expiration
+                .replace([' ', '-', ':'], "")
+                .bytes()
+                .all(|c| c.is_ascii_digit()),
+        "{expiration}"
+    );
+    // The same instant as the one aws-mfa says, in UTC.
+    let said = format!("{}Z", expiration.replace(' ', "T"));
+    assert!(r.stdout.contains(&said), "{said}\n{}", r.dump());
+    let left = rfc3339_utc_to_unix(&said).unwrap() - now_unix();
+    assert!((43_000..=43_200).contains(&left), "{left}");
+    assert_eq!(python_aws_mfa_says(&sb, "dev", None), "valid");
+
+    // With a role, then without: the role's ARN goes with it, as the Python tool removes it.
+    let r = run(&mut sb.cmd([
+        "-p",
+        "dev",
+        "--assume-role",
+        ROLE_ADMIN,
+        "--token-code",
+        CODE,
+    ]));
+    r.assert_success();
+    assert_eq!(python_aws_mfa_says(&sb, "dev", Some(ROLE_ADMIN)), "valid");
+    let r = run(&mut sb.cmd(["-p", "dev", "--token-code", CODE]));
+    r.assert_success();
+    assert!(r.stdout.contains("wrote [dev]"), "{}", r.dump());
+    let dev = section_of(&credentials(&sb), "dev");
+    assert_eq!(value(&dev, "assumed_role"), Some("False"));
+    assert_eq!(value(&dev, "assumed_role_arn"), None, "{dev:?}");
+    assert_eq!(python_aws_mfa_says(&sb, "dev", None), "valid");
+    // And aws-mfa reads its own section back as valid.
+    let r = run(&mut sb.cmd(["-p", "dev"]));
+    r.assert_success();
+    assert!(r.stdout.contains("[dev] is still valid"), "{}", r.dump());
+}
+
+#[test]
+fn an_earlier_aws_mfas_rfc_3339_expiration_is_still_read() {
+    let sb = python_layout();
+    let later = rfc3339(now_unix() + 3600);
+    sb.append_credentials(&format!(
+        "\n[dev]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\n\
+         aws_session_token = t\naws_security_token = t\nexpiration = {later}\n\
+         assumed_role = False\naws_mfa_source_key_id = {ACCESS_KEY_ID}\n\
+         aws_mfa_source_device = {DEVICE}\nmanaged_by = aws-mfa\n"
+    ));
+    let r = run(&mut sb.cmd(["-p", "dev"]));
+    r.assert_success();
+    assert!(
+        r.stdout
+            .contains(&format!("[dev] is still valid until {later}")),
+        "{}",
+        r.dump()
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. awsmfa's awsmfa_expiration
+// ---------------------------------------------------------------------------------------
+
+/// dcoker's awsmfa: long-term keys in `[identity]`, and `[default]` rewritten with the
+/// identity's keys copied, the session's keys, and `awsmfa_expiration` (Python's
+/// `isoformat()` of an aware UTC time).
+fn awsmfa_layout(expiration: &str) -> Sandbox {
+    let sb = Sandbox::empty();
+    sb.write_credentials(&format!(
+        "[identity]\n{}region = eu-west-1\n\n[default]\nregion = eu-west-1\n\
+         aws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\n\
+         awsmfa_expiration = {expiration}\n",
+        keys()
+    ));
+    sb.write_config("");
+    sb
+}
+
+#[test]
+fn a_section_awsmfa_wrote_is_valid_until_its_awsmfa_expiration() {
+    let later = now_unix() + 3600;
+    let iso = rfc3339(later).replace('Z', "+00:00");
+    let args = ["--source-profile", "identity", "--device", DEVICE];
+    for written in [iso.clone(), iso.replace("+00:00", ".250000+00:00")] {
+        let sb = awsmfa_layout(&written);
+        let r = run(&mut sb.cmd(args));
+        r.assert_success();
+        assert!(
+            r.stdout.contains(&format!(
+                "[default] is still valid until {}",
+                rfc3339(later)
+            )),
+            "{written}\n{}",
+            r.dump()
+        );
+        assert_eq!(sb.proxy.total(), 0);
+    }
+    // Expired (or due within --min-remaining) is renewed.
+    let sb = awsmfa_layout(&rfc3339(now_unix() + 60).replace('Z', "+00:00"));
+    let r = run(sb.cmd(args).arg("--token-code").arg(CODE));
+    r.assert_success();
+    assert!(r.stdout.contains("wrote [default]"), "{}", r.dump());
+    assert_eq!(sb.proxy.count("GetSessionToken"), 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. region
+// ---------------------------------------------------------------------------------------
+
+/// `aws sts get-caller-identity --profile P` with no region given anywhere but the files.
+fn aws_identity_without_region(sb: &Sandbox, profile: &str) -> Run {
+    let mut cmd = sb.command(require_tool("aws"));
+    cmd.args([
+        "sts",
+        "get-caller-identity",
+        "--output",
+        "json",
+        "--profile",
+        profile,
+    ])
+    .env("AWS_ENDPOINT_URL", moto().url())
+    .env_remove("AWS_REGION")
+    .env_remove("AWS_DEFAULT_REGION");
+    run(&mut cmd)
+}
+
+#[test]
+fn the_written_section_gets_the_region_of_the_key_source_for_the_aws_cli() {
+    let sb = python_layout();
+    sb.write_credentials(&format!(
+        "[dev-long-term]\n{}aws_mfa_device = {DEVICE}\nregion = eu-west-2\n",
+        keys()
+    ));
+    let r = run(&mut sb.cmd(["-p", "dev", "--token-code", CODE]));
+    r.assert_success();
+    assert_eq!(
+        value(&section_of(&credentials(&sb), "dev"), "region"),
+        Some("eu-west-2")
+    );
+    let r = aws_identity_without_region(&sb, "dev");
+    r.assert_success();
+    assert!(r.stdout.contains(ACCOUNT), "{}", r.dump());
+
+    // A region of the target's own, in either file, is never changed nor shadowed.
+    let sb = python_layout();
+    sb.write_credentials(&format!(
+        "[dev-long-term]\n{}aws_mfa_device = {DEVICE}\nregion = eu-west-2\n\n[dev]\nregion = ap-south-1\n",
+        keys()
+    ));
+    sb.write_config("[profile ops]\nregion = sa-east-1\n");
+    run(&mut sb.cmd(["-p", "dev", "--token-code", CODE])).assert_success();
+    let text = credentials(&sb);
+    assert_eq!(
+        value(&section_of(&text, "dev"), "region"),
+        Some("ap-south-1")
+    );
+    assert_eq!(text.matches("region = ").count(), 2, "{text}");
+    run(&mut sb.cmd(["exec", "-p", "dev", "--write-profile=ops", "true"])).assert_success();
+    assert_eq!(value(&section_of(&credentials(&sb), "ops"), "region"), None);
+
+    // A region given for this run only (flag, variable) is not written.
+    let sb = python_layout();
+    let r = run(sb
+        .cmd(["-p", "dev", "--token-code", CODE, "--region", "eu-north-1"])
+        .env("AWS_REGION", "eu-north-1"));
+    r.assert_success();
+    assert_eq!(value(&section_of(&credentials(&sb), "dev"), "region"), None);
+}
+
+#[test]
+fn write_profile_gets_the_region_of_the_profile() {
+    let sb = Sandbox::new();
+    // admin's region is dev's (its source), from the config file.
+    let r = run(&mut sb.cmd([
+        "exec",
+        "-p",
+        "admin",
+        "--token-code",
+        CODE,
+        "--write-profile=admin-mfa",
+        "true",
+    ]));
+    r.assert_success();
+    assert_eq!(
+        value(&section_of(&credentials(&sb), "admin-mfa"), "region"),
+        Some("eu-west-1")
+    );
+    let r = aws_identity_without_region(&sb, "admin-mfa");
+    r.assert_success();
+    assert!(r.stdout.contains(":assumed-role/Admin/"), "{}", r.dump());
+}
