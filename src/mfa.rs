@@ -1,8 +1,9 @@
 //! Where an MFA code comes from (DESIGN.md §6): the flag or `AWS_MFA_TOKEN_CODE`,
-//! the profile's `mfa_process`, or a prompt on the controlling terminal.
+//! the profile's `mfa_process`, or a prompt on the controlling terminal (in the classic
+//! workflow, the first line of a standard input that is no terminal).
 
 use std::ffi::OsStr;
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{ChildStdout, Command, ExitStatus, Stdio};
@@ -23,6 +24,8 @@ pub enum MfaSource {
         timeout: Duration,
     },
     Prompt,
+    /// The classic workflow's standard input, when it is no terminal: its first line.
+    Stdin,
     /// `--no-prompt`: a code is not to be had.
     Refuse,
 }
@@ -53,12 +56,23 @@ impl MfaSource {
         })
     }
 
+    /// The classic workflow takes the code from a standard input that is no terminal
+    /// (`echo 123456 | aws-mfa -p dev`, as the Python aws-mfa did) where it would prompt;
+    /// exec, env and credential-process leave standard input to the command or the SDK.
+    pub fn or_stdin(self) -> Self {
+        match self {
+            Self::Prompt if !io::stdin().is_terminal() => Self::Stdin,
+            other => other,
+        }
+    }
+
     /// The code, asking for it if need be. `what` names the device and the duration.
     pub fn code(&self, device: &str, what: &str) -> Result<String> {
         match self {
             Self::Given(code) => Ok(code.clone()),
             Self::Process { command, timeout } => run_mfa_process(command, *timeout),
             Self::Prompt => prompt(device, what),
+            Self::Stdin => stdin_code(device),
             Self::Refuse => Err(Error::new(format!(
                 "a new MFA code for {device} is needed ({what}) and --no-prompt forbids asking; run again without --no-prompt"
             ))),
@@ -483,6 +497,57 @@ fn take_foreground(tty: RawFd) {
         libc::tcsetpgrp(tty, libc::getpid());
         libc::sigprocmask(libc::SIG_SETMASK, &old, std::ptr::null_mut());
     }
+}
+
+/// How long the classic workflow waits for the code's line on standard input.
+const STDIN_PATIENCE: Duration = Duration::from_secs(60);
+
+/// The code on the first line of standard input (spaces and a CR around it dropped).
+fn stdin_code(device: &str) -> Result<String> {
+    debug!("reading the code from standard input (it is not a terminal)");
+    let read = first_stdin_line(Instant::now() + STDIN_PATIENCE)
+        .map_err(|e| Error::new(format!("cannot read the MFA code from standard input: {e}")))?;
+    let Some(line) = read else {
+        bail!(
+            "no line came on standard input within {} s, where aws-mfa reads the MFA code for {device} when it is not a terminal; pipe the code in (echo CODE | aws-mfa …) or pass it with --token-code CODE",
+            STDIN_PATIENCE.as_secs()
+        );
+    };
+    let code = String::from_utf8_lossy(&line).trim().to_string();
+    if code.is_empty() {
+        bail!(
+            "no MFA code was given on standard input for {device} (it is not a terminal, so aws-mfa reads the code from its first line); pipe the code in (echo CODE | aws-mfa …) or pass it with --token-code CODE"
+        );
+    }
+    check_code(&code, "standard input")?;
+    Ok(code)
+}
+
+/// Standard input up to its first line break or its end, at most `MAX_LINE` bytes and one
+/// more (more is no code anyway); None when nothing ends the line by the deadline.
+fn first_stdin_line(deadline: Instant) -> io::Result<Option<Vec<u8>>> {
+    let mut stdin = io::stdin().lock();
+    let mut line = Vec::new();
+    let mut chunk = [0; 512];
+    while line.len() <= MAX_LINE {
+        if !poll_until(&mut [pollfd(libc::STDIN_FILENO)], deadline)? {
+            return Ok(None);
+        }
+        let n = match stdin.read(&mut chunk) {
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            break;
+        }
+        if let Some(end) = chunk[..n].iter().position(|&b| b == b'\n') {
+            line.extend_from_slice(&chunk[..end]);
+            break;
+        }
+        line.extend_from_slice(&chunk[..n]);
+    }
+    Ok(Some(line))
 }
 
 const ATTEMPTS: usize = 3;

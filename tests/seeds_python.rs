@@ -52,6 +52,91 @@ fn value<'a>(entries: &'a [(String, String)], key: &str) -> Option<&'a str> {
 }
 
 // ---------------------------------------------------------------------------------------
+// 3. A code on standard input
+// ---------------------------------------------------------------------------------------
+
+/// `sh -c SCRIPT` in the sandbox, with `$AWS_MFA` the binary.
+fn sh(sb: &Sandbox, script: &str) -> Command {
+    let mut cmd = sb.command("sh");
+    cmd.args(["-c", script]).env("AWS_MFA", BIN);
+    cmd
+}
+
+#[test]
+fn the_classic_run_reads_the_code_from_a_standard_input_that_is_no_terminal() {
+    let sb = python_layout();
+    let r = run(&mut sh(&sb, &format!("echo {CODE} | \"$AWS_MFA\" -p dev")));
+    r.assert_success();
+    assert!(r.stdout.contains("wrote [dev]"), "{}", r.dump());
+    let calls = sb.proxy.requests_for("GetSessionToken");
+    assert_eq!(calls.len(), 1);
+    assert_eq!(calls[0].param("TokenCode"), Some(CODE));
+    // Still valid: nothing is read, nothing is sent.
+    let r = run(&mut sh(&sb, "echo nonsense | \"$AWS_MFA\" -p dev"));
+    r.assert_success();
+    assert!(r.stdout.contains("still valid"), "{}", r.dump());
+    // A flag or variable comes first; the line is then not read.
+    let r = run(&mut sh(
+        &sb,
+        &format!("echo 000000 | \"$AWS_MFA\" -p dev --force --token-code {CODE}"),
+    ));
+    r.assert_success();
+    assert_eq!(
+        sb.proxy.requests_for("GetSessionToken")[1].param("TokenCode"),
+        Some(CODE)
+    );
+    // Only the first line counts, spaces and CR around it dropped.
+    let r = run(&mut sh(
+        &sb,
+        &format!("printf ' {CODE}\\r\\nmore\\n' | \"$AWS_MFA\" -p dev --force"),
+    ));
+    r.assert_success();
+    assert_eq!(sb.proxy.count("GetSessionToken"), 3);
+}
+
+#[test]
+fn an_empty_or_malformed_code_on_standard_input_is_one_sentence() {
+    let sb = python_layout();
+    for (input, said) in [
+        ("", "no MFA code"),
+        ("\n", "no MFA code"),
+        ("98765\n", "6 digits"),
+        ("9876543", "6 digits"),
+    ] {
+        let file = sb.root.join("stdin");
+        std::fs::write(&file, input).unwrap();
+        let r = run(sb
+            .cmd(["-p", "dev"])
+            .stdin(std::fs::File::open(&file).unwrap()));
+        r.assert_one_line_error();
+        assert!(
+            r.stderr.contains(said) && r.stderr.contains("standard input"),
+            "{input:?}\n{}",
+            r.dump()
+        );
+        assert!(
+            !r.stderr.contains("9876"),
+            "the code is never shown\n{}",
+            r.dump()
+        );
+    }
+    assert_eq!(sb.proxy.total(), 0, "{}", sb.proxy.summary());
+    // exec keeps standard input for its command: no code is read from it.
+    let r = run(&mut sh(
+        &sb,
+        &format!("echo {CODE} | \"$AWS_MFA\" exec -p dev -- cat"),
+    ));
+    r.assert_one_line_error();
+    assert!(r.stderr.contains("no terminal"), "{}", r.dump());
+    let r = run(&mut sh(
+        &sb,
+        &format!("echo {CODE} | \"$AWS_MFA\" env -p dev"),
+    ));
+    r.assert_one_line_error();
+    assert_eq!(sb.proxy.total(), 0);
+}
+
+// ---------------------------------------------------------------------------------------
 // 4. expiration as the Python aws-mfa reads it
 // ---------------------------------------------------------------------------------------
 
