@@ -151,12 +151,16 @@ _aws__mfa() {
 
     case "${cmd}" in
         aws__mfa)
-            opts="-v -p -h -V --verbose --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --help --version exec env credential-process list clear init completions use off help"
+            opts="-v -p -h -V --verbose --log-level --profile --device --duration --role-session-name --external-id --region --source-profile --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --write-boto --min-remaining --token-code --role-arn --assume-role --long-term-suffix --short-term-suffix --setup --help --version exec env credential-process list clear init completions use off help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     _aws_mfa_profile_words "${cur}"
                     return 0
@@ -169,19 +173,7 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --token-code)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --duration)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --assume-role)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --role-arn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -201,10 +193,6 @@ _aws__mfa() {
                     _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
-                --long-term-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --config-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -221,11 +209,27 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --short-term-suffix)
+                --min-remaining)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --min-remaining)
+                --token-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assume-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --long-term-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --short-term-suffix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -237,7 +241,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__clear)
-            opts="-p -v -h --profile --all --config-file --creds-file --credentials-file --verbose --help"
+            opts="-p -v -h --profile --all --config-file --creds-file --credentials-file --verbose --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -261,6 +265,10 @@ _aws__mfa() {
                     ;;
                 --creds-file)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -271,12 +279,16 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__completions)
-            opts="-v -h --verbose --help bash elvish fish powershell zsh"
+            opts="-v -h --verbose --log-level --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -285,7 +297,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__credential__subcmd__process)
-            opts="-p -v -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --verbose --help"
+            opts="-p -v -h --profile --device --duration --role-session-name --external-id --region --source-profile --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --write-boto --min-remaining --token-code --role-arn --assume-role --long-term-suffix --short-term-suffix --verbose --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -303,19 +315,7 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --token-code)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --duration)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --assume-role)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --role-arn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -335,10 +335,6 @@ _aws__mfa() {
                     _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
-                --long-term-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --config-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -355,12 +351,32 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --min-remaining)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assume-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --long-term-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --short-term-suffix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --min-remaining)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                --log-level)
+                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -371,7 +387,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__env)
-            opts="-p -v -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --format --verbose --help"
+            opts="-p -v -h --profile --device --duration --role-session-name --external-id --region --source-profile --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --write-boto --min-remaining --token-code --role-arn --assume-role --long-term-suffix --short-term-suffix --format --verbose --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -389,19 +405,7 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --token-code)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --duration)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --assume-role)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --role-arn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -421,10 +425,6 @@ _aws__mfa() {
                     _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
-                --long-term-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --config-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -441,16 +441,36 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --short-term-suffix)
+                --min-remaining)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --min-remaining)
+                --token-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assume-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --long-term-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --short-term-suffix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "sh bash zsh fish powershell json dotenv" -- "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -461,7 +481,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__exec)
-            opts="-p -v -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --short-term-suffix --write-boto --min-remaining --write-profile --verbose --help"
+            opts="-p -v -h --profile --device --duration --role-session-name --external-id --region --source-profile --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-boto --min-remaining --token-code --role-arn --assume-role --long-term-suffix --short-term-suffix --write-profile --verbose --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -479,19 +499,7 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --token-code)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --duration)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --assume-role)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --role-arn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -511,10 +519,6 @@ _aws__mfa() {
                     _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
-                --long-term-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --config-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -527,16 +531,36 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --short-term-suffix)
+                --min-remaining)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --min-remaining)
+                --token-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assume-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --long-term-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --short-term-suffix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --write-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -701,12 +725,16 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__init)
-            opts="-v -h --verbose --help bash zsh fish powershell"
+            opts="-v -h --verbose --log-level --help bash zsh fish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -715,7 +743,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__list)
-            opts="-v -h --config-file --creds-file --credentials-file --json --names --verbose --help"
+            opts="-v -h --config-file --creds-file --credentials-file --json --names --verbose --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -733,6 +761,10 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --log-level)
+                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -741,12 +773,16 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__off)
-            opts="-v -h --verbose --help"
+            opts="-v -h --verbose --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -755,12 +791,16 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__use)
-            opts="-v -h --verbose --help"
+            opts="-v -h --verbose --log-level --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -13,7 +13,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "Turns long-term AWS keys plus a one-time MFA code into short-term STS credentials, \
                   caches them privately, and hands them to a command, a shell or an AWS SDK.\n\n\
                   With no command, works like the Python aws-mfa: reads [PROFILE-long-term] and \
-                  writes the short-term credentials into [PROFILE] of the credentials file."
+                  writes the short-term credentials into [PROFILE] of the credentials file.",
+    // argparse takes any unambiguous prefix of a long option (`--prof dev`), and so do the
+    // Python aws-mfa's users.
+    infer_long_args = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,9 +26,45 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
+    /// The Python aws-mfa's `--log-level`: debug and info say what -v says; warning, error
+    /// and critical are the default.
+    #[arg(
+        long,
+        global = true,
+        hide = true,
+        value_enum,
+        ignore_case = true,
+        value_name = "LEVEL"
+    )]
+    pub log_level: Option<LogLevel>,
+
     /// Options of the classic workflow (no command).
     #[command(flatten)]
     pub classic: CredentialOpts,
+
+    /// Ask on the terminal for a profile name and its long-term keys, write them into
+    /// [NAME-long-term] of the credentials file, and exit (the Python aws-mfa's --setup).
+    #[arg(long)]
+    pub setup: bool,
+}
+
+/// The Python aws-mfa's log levels (its argparse choices, in any case, and `warn`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    Critical,
+    Error,
+    #[value(alias = "warn")]
+    Warning,
+    Info,
+    Debug,
+    Notset,
+}
+
+impl LogLevel {
+    /// Whether the level lets through what `-v` says (the Python tool's INFO lines and below).
+    pub fn is_verbose(self) -> bool {
+        matches!(self, LogLevel::Info | LogLevel::Debug | LogLevel::Notset)
+    }
 }
 
 impl Cli {
@@ -33,15 +72,26 @@ impl Cli {
     /// `aws-mfa -p dev exec …` is refused rather than silently ignoring `-p`.
     pub fn parse_checked() -> Self {
         use clap::{CommandFactory, FromArgMatches, error::ErrorKind, parser::ValueSource};
-        let matches = Self::command().get_matches();
-        let cli = Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        let matches = Self::command()
+            .try_get_matches()
+            .unwrap_or_else(|e| ambiguous_prefix(&e).unwrap_or(e).exit());
+        let mut cli = Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        cli.verbose |= cli.log_level.is_some_and(LogLevel::is_verbose);
         if let Some((name, _)) = matches.subcommand() {
             let misplaced = matches.ids().find(|id| {
-                id.as_str() != "verbose"
+                !matches!(id.as_str(), "verbose" | "log_level")
                     && matches.value_source(id.as_str()) == Some(ValueSource::CommandLine)
             });
             if let Some(id) = misplaced {
                 let mut command = Self::command();
+                if id == "setup" {
+                    command
+                        .error(
+                            ErrorKind::ArgumentConflict,
+                            "--setup takes no command: run `aws-mfa --setup` on its own",
+                        )
+                        .exit();
+                }
                 // The option as typed (`--token-code`), not clap's id (`token_code`).
                 let flag = command
                     .get_arguments()
@@ -58,6 +108,55 @@ impl Cli {
         }
         cli
     }
+}
+
+/// clap says "unexpected argument" for a prefix of several long options; argparse names
+/// them ("ambiguous option: --s could match …"), and so does this, as a usage error.
+fn ambiguous_prefix(error: &clap::Error) -> Option<clap::Error> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(typed)) = error.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let prefix = typed.strip_prefix("--").filter(|p| !p.is_empty())?;
+    let mut cli = Cli::command();
+    cli.build();
+    // The command the option was given to: the first word naming one, before the option.
+    let name = std::env::args_os()
+        .skip(1)
+        .filter_map(|a| a.into_string().ok())
+        .take_while(|a| a != typed && !a.starts_with(&format!("{typed}=")))
+        .find(|a| cli.find_subcommand(a).is_some());
+    let command = match name {
+        Some(name) => cli.find_subcommand_mut(&name)?,
+        None => &mut cli,
+    };
+    // As clap's inference matches: each option once, by its name or else an alias.
+    let candidates: Vec<String> = command
+        .get_arguments()
+        .filter_map(|a| {
+            let long = a.get_long().filter(|l| l.starts_with(prefix));
+            let alias = || {
+                a.get_all_aliases()
+                    .into_iter()
+                    .flatten()
+                    .find(|alias| alias.starts_with(prefix))
+            };
+            long.or_else(alias).map(|name| format!("--{name}"))
+        })
+        .collect();
+    (candidates.len() > 1).then(|| {
+        command.error(
+            ErrorKind::UnknownArgument,
+            format!(
+                "'{typed}' is ambiguous: it could be {}; type more of the option's name",
+                candidates.join(", ")
+            ),
+        )
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -192,6 +291,13 @@ pub enum EnvFormat {
 
 /// Options shared by every command that obtains credentials (docs/design.md §2).
 #[derive(Debug, Clone, Default, Args)]
+#[command(
+    // The Python aws-mfa's and aws-mfa-spok's names, taken as they were and kept out of --help.
+    mut_arg("token_code", |a| a.aliases(["token", "mfa-token"])),
+    mut_arg("assume_role", |a| a.alias("assume")),
+    mut_arg("long_term_suffix", |a| a.alias("long-suffix")),
+    mut_arg("short_term_suffix", |a| a.alias("short-suffix"))
+)]
 pub struct CredentialOpts {
     /// Profile to use [env: AWS_PROFILE] [default: default].
     #[arg(short, long, value_name = "NAME")]
