@@ -151,7 +151,7 @@ _aws__mfa() {
 
     case "${cmd}" in
         aws__mfa)
-            opts="-v -p -h -V --verbose --log-level --profile --device --duration --role-session-name --external-id --region --source-profile --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --write-boto --min-remaining --token-code --role-arn --assume-role --long-term-suffix --short-term-suffix --setup --help --version exec env credential-process list clear init completions use off help"
+            opts="-v -p -h -V --verbose --log-level --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --setup --help --version exec env credential-process list clear init completions use off help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,7 +173,19 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assume-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -193,6 +205,10 @@ _aws__mfa() {
                     _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
+                --long-term-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -209,27 +225,11 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --min-remaining)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token-code)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --assume-role)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --role-arn)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --long-term-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --short-term-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-remaining)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -241,7 +241,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__clear)
-            opts="-p -v -h --profile --all --config-file --creds-file --credentials-file --verbose --log-level --help"
+            opts="-p -v -h --profile --all --config-file --creds-file --credentials-file --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -265,10 +265,6 @@ _aws__mfa() {
                     ;;
                 --creds-file)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -279,16 +275,12 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__completions)
-            opts="-v -h --verbose --log-level --help bash elvish fish powershell zsh"
+            opts="-v -h --verbose --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --log-level)
-                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -297,7 +289,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__credential__subcmd__process)
-            opts="-p -v -h --profile --device --duration --role-session-name --external-id --region --source-profile --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --write-boto --min-remaining --token-code --role-arn --assume-role --long-term-suffix --short-term-suffix --verbose --log-level --help"
+            opts="-p -v -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -315,7 +307,19 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assume-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -335,6 +339,10 @@ _aws__mfa() {
                     _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
+                --long-term-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -351,32 +359,12 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --min-remaining)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token-code)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --assume-role)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --role-arn)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --long-term-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --short-term-suffix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
+                --min-remaining)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -387,7 +375,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__env)
-            opts="-p -v -h --profile --device --duration --role-session-name --external-id --region --source-profile --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --write-boto --min-remaining --token-code --role-arn --assume-role --long-term-suffix --short-term-suffix --format --verbose --log-level --help"
+            opts="-p -v -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --format --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -405,7 +393,19 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assume-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -425,6 +425,10 @@ _aws__mfa() {
                     _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
+                --long-term-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -441,36 +445,16 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --min-remaining)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token-code)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --assume-role)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --role-arn)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --long-term-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --short-term-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-remaining)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --format)
                     COMPREPLY=($(compgen -W "sh bash zsh fish powershell json dotenv" -- "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -481,7 +465,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__exec)
-            opts="-p -v -h --profile --device --duration --role-session-name --external-id --region --source-profile --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-boto --min-remaining --token-code --role-arn --assume-role --long-term-suffix --short-term-suffix --write-profile --verbose --log-level --help"
+            opts="-p -v -h --profile --device --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --short-term-suffix --write-boto --min-remaining --write-profile --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -499,7 +483,19 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --token-code)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --assume-role)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-arn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -519,6 +515,10 @@ _aws__mfa() {
                     _aws_mfa_profile_words "${cur}"
                     return 0
                     ;;
+                --long-term-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -531,36 +531,16 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --min-remaining)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --token-code)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --assume-role)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --role-arn)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --long-term-suffix)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --short-term-suffix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-remaining)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --write-profile)
                     COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -725,16 +705,12 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__init)
-            opts="-v -h --verbose --log-level --help bash zsh fish powershell"
+            opts="-v -h --verbose --help bash zsh fish powershell"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --log-level)
-                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -743,7 +719,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__list)
-            opts="-v -h --config-file --creds-file --credentials-file --json --names --verbose --log-level --help"
+            opts="-v -h --config-file --creds-file --credentials-file --json --names --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -761,10 +737,6 @@ _aws__mfa() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --log-level)
-                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -773,16 +745,12 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__off)
-            opts="-v -h --verbose --log-level --help"
+            opts="-v -h --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --log-level)
-                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -791,16 +759,12 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__use)
-            opts="-v -h --verbose --log-level --help"
+            opts="-v -h --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --log-level)
-                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;

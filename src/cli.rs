@@ -27,10 +27,10 @@ pub struct Cli {
     pub verbose: bool,
 
     /// The Python aws-mfa's `--log-level`: debug and info say what -v says; warning, error
-    /// and critical are the default.
+    /// and critical are the default. Not global, as -v is: the Python tool had no commands,
+    /// and a global option costs every run's parse.
     #[arg(
         long,
-        global = true,
         hide = true,
         value_enum,
         ignore_case = true,
@@ -291,13 +291,6 @@ pub enum EnvFormat {
 
 /// Options shared by every command that obtains credentials (docs/design.md §2).
 #[derive(Debug, Clone, Default, Args)]
-#[command(
-    // The Python aws-mfa's and aws-mfa-spok's names, taken as they were and kept out of --help.
-    mut_arg("token_code", |a| a.aliases(["token", "mfa-token"])),
-    mut_arg("assume_role", |a| a.alias("assume")),
-    mut_arg("long_term_suffix", |a| a.alias("long-suffix")),
-    mut_arg("short_term_suffix", |a| a.alias("short-suffix"))
-)]
 pub struct CredentialOpts {
     /// Profile to use [env: AWS_PROFILE] [default: default].
     #[arg(short, long, value_name = "NAME")]
@@ -310,6 +303,8 @@ pub struct CredentialOpts {
     /// The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal
     /// [env: AWS_MFA_TOKEN_CODE].
     #[arg(long, value_name = "CODE")]
+    // aws-mfa-spok's names, as the other older tools' spellings below: taken, not shown.
+    #[arg(aliases = ["token", "mfa-token"])]
     pub token_code: Option<String>,
 
     /// Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION].
@@ -318,6 +313,7 @@ pub struct CredentialOpts {
 
     /// Role to assume with the MFA session [env: MFA_ASSUME_ROLE].
     #[arg(long, visible_alias = "role-arn", value_name = "ARN")]
+    #[arg(alias = "assume")]
     pub assume_role: Option<String>,
 
     /// Role session name (default: the local user name).
@@ -338,6 +334,7 @@ pub struct CredentialOpts {
 
     /// Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix).
     #[arg(long, value_name = "SUFFIX")]
+    #[arg(alias = "long-suffix")]
     pub long_term_suffix: Option<String>,
 
     #[command(flatten)]
@@ -363,6 +360,7 @@ pub struct CredentialOpts {
 
     /// Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix).
     #[arg(long, value_name = "SUFFIX")]
+    #[arg(alias = "short-suffix")]
     pub short_term_suffix: Option<String>,
 
     /// Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file].

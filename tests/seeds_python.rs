@@ -124,8 +124,8 @@ fn log_level_maps_onto_the_verbosity() {
             r.dump()
         );
     }
-    // On a command too, and in argparse's `--log-level=LEVEL` form.
-    let r = run(&mut sb.cmd(["list", "--log-level=debug"]));
+    // Before a command too (as -v may stand), and in argparse's `--log-level=LEVEL` form.
+    let r = run(&mut sb.cmd(["--log-level=debug", "list"]));
     r.assert_success();
     assert!(r.stderr.contains("aws-mfa: debug: "), "{}", r.dump());
     let r = run(&mut sb.cmd(["-p", "dev", "--log-level", "loud"]));
