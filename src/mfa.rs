@@ -505,7 +505,7 @@ const STDIN_PATIENCE: Duration = Duration::from_secs(60);
 /// The code on the first line of standard input (spaces and a CR around it dropped).
 fn stdin_code(device: &str) -> Result<String> {
     debug!("reading the code from standard input (it is not a terminal)");
-    let read = first_stdin_line(Instant::now() + STDIN_PATIENCE)
+    let read = first_line_of(libc::STDIN_FILENO, Instant::now() + STDIN_PATIENCE)
         .map_err(|e| Error::new(format!("cannot read the MFA code from standard input: {e}")))?;
     let Some(line) = read else {
         bail!(
@@ -523,20 +523,26 @@ fn stdin_code(device: &str) -> Result<String> {
     Ok(code)
 }
 
-/// Standard input up to its first line break or its end, at most `MAX_LINE` bytes and one
-/// more (more is no code anyway); None when nothing ends the line by the deadline.
-fn first_stdin_line(deadline: Instant) -> io::Result<Option<Vec<u8>>> {
-    let mut stdin = io::stdin().lock();
+/// What `fd` (standard input) gives up to its first line break or its end, at most
+/// `MAX_LINE` bytes and one more (more is no code anyway); None when nothing ends the line
+/// by the deadline.
+fn first_line_of(fd: RawFd, deadline: Instant) -> io::Result<Option<Vec<u8>>> {
     let mut line = Vec::new();
-    let mut chunk = [0; 512];
+    let mut chunk = [0u8; 512];
     while line.len() <= MAX_LINE {
-        if !poll_until(&mut [pollfd(libc::STDIN_FILENO)], deadline)? {
+        if !poll_until(&mut [pollfd(fd)], deadline)? {
             return Ok(None);
         }
-        let n = match stdin.read(&mut chunk) {
+        // Unbuffered, so that what poll saw is what is read: std's Stdin would keep the
+        // rest of a long read where poll cannot see it.
+        // SAFETY: reads at most chunk.len() bytes into chunk, which we own.
+        let n = unsafe { libc::read(fd, chunk.as_mut_ptr().cast(), chunk.len()) };
+        let n = match usize::try_from(n) {
             Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
+            Err(_) => match io::Error::last_os_error() {
+                e if e.kind() == io::ErrorKind::Interrupted => continue,
+                e => return Err(e),
+            },
         };
         if n == 0 {
             break;
@@ -768,6 +774,31 @@ mod tests {
             let err = run(command).unwrap_err().to_string();
             assert!(!err.contains("98765"), "{command}: {err}");
         }
+    }
+
+    #[test]
+    fn a_line_on_standard_input_ends_at_its_break_its_end_or_the_deadline() {
+        use std::io::Write;
+        let soon = || Instant::now() + Duration::from_millis(200);
+        let (reader, mut writer) = io::pipe().unwrap();
+        let fd = reader.as_raw_fd();
+        writer.write_all(b"123456\nrest").unwrap();
+        assert_eq!(first_line_of(fd, soon()).unwrap().unwrap(), b"123456");
+        // A pipe kept open with no line break: nothing by the deadline.
+        let start = Instant::now();
+        assert_eq!(first_line_of(fd, soon()).unwrap(), None);
+        assert!(start.elapsed() < SECOND, "{:?}", start.elapsed());
+        drop(writer);
+        assert_eq!(first_line_of(fd, soon()).unwrap().unwrap(), b"");
+        // A line longer than any code is cut short, unread to its end.
+        let (reader, mut writer) = io::pipe().unwrap();
+        writer.write_all(&[b'1'; MAX_LINE + 100]).unwrap();
+        let line = first_line_of(reader.as_raw_fd(), soon()).unwrap().unwrap();
+        assert!(
+            line.len() > MAX_LINE && line.len() <= MAX_LINE + 512,
+            "{}",
+            line.len()
+        );
     }
 
     #[test]
