@@ -148,7 +148,7 @@ mod tests {
     fn key_ids_and_secrets_are_checked_without_being_shown() {
         assert!(check_key_id("AKIAIOSFODNN7EXAMPLE").is_ok());
         for bad in [
-            "AKIA",
+            "AKIA1",
             "not a key id at all",
             "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
         ] {
