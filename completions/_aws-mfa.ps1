@@ -47,6 +47,7 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'aws-mfa' {
+            [CompletionResult]::new('--log-level', '--log-level', [CompletionResultType]::ParameterName, 'The Python aws-mfa''s `--log-level`: debug and info say what -v says; warning, error and critical are the default. Not global, as -v is: the Python tool had no commands, and a global option costs every run''s parse')
             [CompletionResult]::new('-p', '-p', [CompletionResultType]::ParameterName, 'Profile to use [env: AWS_PROFILE] [default: default]')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Profile to use [env: AWS_PROFILE] [default: default]')
             [CompletionResult]::new('--device', '--device', [CompletionResultType]::ParameterName, 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]')
@@ -75,6 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             [CompletionResult]::new('--no-session', '--no-session', [CompletionResultType]::ParameterName, 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)')
             [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)')
             [CompletionResult]::new('--write-boto', '--write-boto', [CompletionResultType]::ParameterName, 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]')
+            [CompletionResult]::new('--setup', '--setup', [CompletionResultType]::ParameterName, 'Ask on the terminal for a profile name and its long-term keys, write them into [NAME-long-term] of the credentials file, and exit (the Python aws-mfa''s --setup)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -151,12 +151,16 @@ _aws__mfa() {
 
     case "${cmd}" in
         aws__mfa)
-            opts="-v -p -u -m -h -V --verbose --profile --device --user --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --help --version exec env credential-process list clear init completions use off help"
+            opts="-v -p -u -m -h -V --verbose --log-level --profile --device --user --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --write-profile --short-term-suffix --write-boto --min-remaining --setup --help --version exec env credential-process list clear init completions use off help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --log-level)
+                    COMPREPLY=($(compgen -W "critical error warning info debug notset" -- "${cur}"))
+                    return 0
+                    ;;
                 --profile)
                     _aws_mfa_profile_words "${cur}"
                     return 0

@@ -23,6 +23,7 @@ set edit:completion:arg-completer[aws-mfa] = {|@words|
     } else {
         var completions = [
             &'aws-mfa'= {
+                cand --log-level 'The Python aws-mfa''s `--log-level`: debug and info say what -v says; warning, error and critical are the default. Not global, as -v is: the Python tool had no commands, and a global option costs every run''s parse'
                 cand -p 'Profile to use [env: AWS_PROFILE] [default: default]'
                 cand --profile 'Profile to use [env: AWS_PROFILE] [default: default]'
                 cand --device 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]'
@@ -51,6 +52,7 @@ set edit:completion:arg-completer[aws-mfa] = {|@words|
                 cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
                 cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
                 cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+                cand --setup 'Ask on the terminal for a profile name and its long-term keys, write them into [NAME-long-term] of the credentials file, and exit (the Python aws-mfa''s --setup)'
                 cand -h 'Print help (see more with ''--help'')'
                 cand --help 'Print help (see more with ''--help'')'
                 cand -V 'Print version'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_aws_mfa_global_optspecs
-    string join \n v/verbose p/profile= device= u/user= m/token-code= duration= assume-role= role-session-name= external-id= region= source-profile= long-term-suffix= config-file= credentials-file= refresh no-session no-prompt write-profile= short-term-suffix= write-boto min-remaining= h/help V/version
+    string join \n v/verbose log-level= p/profile= device= u/user= m/token-code= duration= assume-role= role-session-name= external-id= region= source-profile= long-term-suffix= config-file= credentials-file= refresh no-session no-prompt write-profile= short-term-suffix= write-boto min-remaining= setup h/help V/version
 end
 
 function __fish_aws_mfa_needs_command
@@ -24,6 +24,12 @@ function __fish_aws_mfa_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l log-level -d 'The Python aws-mfa\'s `--log-level`: debug and info say what -v says; warning, error and critical are the default. Not global, as -v is: the Python tool had no commands, and a global option costs every run\'s parse' -r -f -a "critical\t''
+error\t''
+warning\t''
+info\t''
+debug\t''
+notset\t''"
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s p -l profile -d 'Profile to use [env: AWS_PROFILE] [default: default]' -r -f -a "(command aws-mfa list --names 2>/dev/null)"
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l device -d 'MFA device serial number or ARN [env: MFA_DEVICE, AWS_MFA_DEVICE]' -r
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s u -l user -d 'The IAM user whose MFA device IAM lists (iam-mfa\'s USERNAME); wins over MFA_DEVICE and mfa_serial' -r
@@ -45,6 +51,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l refresh -l force -d 'Ig
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l no-prompt -d 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l write-boto -d 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -l setup -d 'Ask on the terminal for a profile name and its long-term keys, write them into [NAME-long-term] of the credentials file, and exit (the Python aws-mfa\'s --setup)'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -s V -l version -d 'Print version'
 complete -c aws-mfa -n "__fish_aws_mfa_needs_command" -f -a "exec" -d 'Run a command with short-term credentials in its environment'

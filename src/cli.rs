@@ -13,7 +13,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     long_about = "Turns long-term AWS keys plus a one-time MFA code into short-term STS credentials, \
                   caches them privately, and hands them to a command, a shell or an AWS SDK.\n\n\
                   With no command, works like the Python aws-mfa: reads [PROFILE-long-term] and \
-                  writes the short-term credentials into [PROFILE] of the credentials file."
+                  writes the short-term credentials into [PROFILE] of the credentials file.",
+    // argparse takes any unambiguous prefix of a long option (`--prof dev`), and so do the
+    // Python aws-mfa's users.
+    infer_long_args = true
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,9 +26,45 @@ pub struct Cli {
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
+    /// The Python aws-mfa's `--log-level`: debug and info say what -v says; warning, error
+    /// and critical are the default. Not global, as -v is: the Python tool had no commands,
+    /// and a global option costs every run's parse.
+    #[arg(
+        long,
+        hide = true,
+        value_enum,
+        ignore_case = true,
+        value_name = "LEVEL"
+    )]
+    pub log_level: Option<LogLevel>,
+
     /// Options of the classic workflow (no command).
     #[command(flatten)]
     pub classic: CredentialOpts,
+
+    /// Ask on the terminal for a profile name and its long-term keys, write them into
+    /// [NAME-long-term] of the credentials file, and exit (the Python aws-mfa's --setup).
+    #[arg(long)]
+    pub setup: bool,
+}
+
+/// The Python aws-mfa's log levels (its argparse choices, in any case, and `warn`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogLevel {
+    Critical,
+    Error,
+    #[value(alias = "warn")]
+    Warning,
+    Info,
+    Debug,
+    Notset,
+}
+
+impl LogLevel {
+    /// Whether the level lets through what `-v` says (the Python tool's INFO lines and below).
+    pub fn is_verbose(self) -> bool {
+        matches!(self, LogLevel::Info | LogLevel::Debug | LogLevel::Notset)
+    }
 }
 
 impl Cli {
@@ -33,15 +72,26 @@ impl Cli {
     /// `aws-mfa -p dev exec …` is refused rather than silently ignoring `-p`.
     pub fn parse_checked() -> Self {
         use clap::{CommandFactory, FromArgMatches, error::ErrorKind, parser::ValueSource};
-        let matches = Self::command().get_matches();
-        let cli = Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        let matches = Self::command()
+            .try_get_matches()
+            .unwrap_or_else(|e| ambiguous_prefix(&e).unwrap_or(e).exit());
+        let mut cli = Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+        cli.verbose |= cli.log_level.is_some_and(LogLevel::is_verbose);
         if let Some((name, _)) = matches.subcommand() {
             let misplaced = matches.ids().find(|id| {
-                id.as_str() != "verbose"
+                !matches!(id.as_str(), "verbose" | "log_level")
                     && matches.value_source(id.as_str()) == Some(ValueSource::CommandLine)
             });
             if let Some(id) = misplaced {
                 let mut command = Self::command();
+                if id == "setup" {
+                    command
+                        .error(
+                            ErrorKind::ArgumentConflict,
+                            "--setup takes no command: run `aws-mfa --setup` on its own",
+                        )
+                        .exit();
+                }
                 // The option as typed (`--token-code`), not clap's id (`token_code`).
                 let flag = command
                     .get_arguments()
@@ -58,6 +108,55 @@ impl Cli {
         }
         cli
     }
+}
+
+/// clap says "unexpected argument" for a prefix of several long options; argparse names
+/// them ("ambiguous option: --s could match …"), and so does this, as a usage error.
+fn ambiguous_prefix(error: &clap::Error) -> Option<clap::Error> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(typed)) = error.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let prefix = typed.strip_prefix("--").filter(|p| !p.is_empty())?;
+    let mut cli = Cli::command();
+    cli.build();
+    // The command the option was given to: the first word naming one, before the option.
+    let name = std::env::args_os()
+        .skip(1)
+        .filter_map(|a| a.into_string().ok())
+        .take_while(|a| a != typed && !a.starts_with(&format!("{typed}=")))
+        .find(|a| cli.find_subcommand(a).is_some());
+    let command = match name {
+        Some(name) => cli.find_subcommand_mut(&name)?,
+        None => &mut cli,
+    };
+    // As clap's inference matches: each option once, by its name or else an alias.
+    let candidates: Vec<String> = command
+        .get_arguments()
+        .filter_map(|a| {
+            let long = a.get_long().filter(|l| l.starts_with(prefix));
+            let alias = || {
+                a.get_all_aliases()
+                    .into_iter()
+                    .flatten()
+                    .find(|alias| alias.starts_with(prefix))
+            };
+            long.or_else(alias).map(|name| format!("--{name}"))
+        })
+        .collect();
+    (candidates.len() > 1).then(|| {
+        command.error(
+            ErrorKind::UnknownArgument,
+            format!(
+                "'{typed}' is ambiguous: it could be {}; type more of the option's name",
+                candidates.join(", ")
+            ),
+        )
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -209,6 +308,8 @@ pub struct CredentialOpts {
     /// The one-time MFA code; otherwise mfa_process, otherwise a prompt on the terminal
     /// [env: AWS_MFA_TOKEN_CODE].
     #[arg(short = 'm', long, value_name = "CODE")]
+    // aws-mfa-spok's names, as the other older tools' spellings below: taken, not shown.
+    #[arg(aliases = ["token", "mfa-token"])]
     pub token_code: Option<String>,
 
     /// Lifetime of the credentials in seconds (session 900-129600, default 43200; role 900-43200, default 3600) [env: MFA_STS_DURATION].
@@ -217,6 +318,7 @@ pub struct CredentialOpts {
 
     /// Role to assume with the MFA session [env: MFA_ASSUME_ROLE].
     #[arg(long, visible_alias = "role-arn", value_name = "ARN")]
+    #[arg(alias = "assume")]
     pub assume_role: Option<String>,
 
     /// Role session name (default: the local user name).
@@ -237,6 +339,7 @@ pub struct CredentialOpts {
 
     /// Suffix of the long-term section, as in the Python aws-mfa (`none` for no suffix).
     #[arg(long, value_name = "SUFFIX")]
+    #[arg(alias = "long-suffix")]
     pub long_term_suffix: Option<String>,
 
     #[command(flatten)]
@@ -262,6 +365,7 @@ pub struct CredentialOpts {
 
     /// Suffix of the short-term section, as in the Python aws-mfa (`none` for no suffix).
     #[arg(long, value_name = "SUFFIX")]
+    #[arg(alias = "short-suffix")]
     pub short_term_suffix: Option<String>,
 
     /// Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file].

@@ -84,6 +84,37 @@ pub fn set_section(
     section: &str,
     entries: &[(&str, &str)],
 ) -> Result<String, EditError> {
+    edit_section(text, section, entries, &[], true)
+}
+
+/// [`set_section`] that also removes the `remove` keys (with their continuation lines)
+/// from the section: the Python aws-mfa drops `assumed_role_arn` once there is no role.
+pub fn set_section_removing(
+    text: &str,
+    section: &str,
+    entries: &[(&str, &str)],
+    remove: &[&str],
+) -> Result<String, EditError> {
+    edit_section(text, section, entries, remove, true)
+}
+
+/// [`set_section`] without the aws-mfa marker, for long-term keys (`aws-mfa --setup`): the
+/// marker would make them a short-term section that the next write may overwrite.
+pub fn set_unmarked(
+    text: &str,
+    section: &str,
+    entries: &[(&str, &str)],
+) -> Result<String, EditError> {
+    edit_section(text, section, entries, &[], false)
+}
+
+fn edit_section(
+    text: &str,
+    section: &str,
+    entries: &[(&str, &str)],
+    remove: &[&str],
+    mark: bool,
+) -> Result<String, EditError> {
     for (i, (key, value)) in entries.iter().enumerate() {
         assert!(
             !key.is_empty()
@@ -102,12 +133,18 @@ pub fn set_section(
         );
         check_value(key, value)?;
     }
+    assert!(
+        remove.iter().all(|r| entries.iter().all(|(k, _)| k != r)),
+        "a key is both set and removed"
+    );
     check_writable(text, section)?;
 
     // A file without a final line ending stays so.
     let keep_open = !text.is_empty() && !text.ends_with(['\n', '\r']);
     let mut entries = entries.to_vec();
-    entries.push((MARKER_KEY, MARKER_VALUE));
+    if mark {
+        entries.push((MARKER_KEY, MARKER_VALUE));
+    }
     let lines = scan(text);
     let mut out = Output {
         text: String::with_capacity(text.len() + 1024),
@@ -139,7 +176,13 @@ pub fn set_section(
             // continue their value; the key line above is never less indented than it.
             let indent = lines.get(end).map_or(0, |l| ini::indentation(l.text));
             lines[..start].iter().for_each(|line| out.push_line(line));
-            edit(&mut out, &lines[start..end], &entries, &" ".repeat(indent));
+            edit(
+                &mut out,
+                &lines[start..end],
+                &entries,
+                remove,
+                &" ".repeat(indent),
+            );
             lines[end..].iter().for_each(|line| out.push_line(line));
         }
     }
@@ -277,13 +320,15 @@ fn scan(text: &str) -> Vec<Line<'_>> {
         .collect()
 }
 
-/// The target section (its header line first): values replaced in place, missing keys
-/// inserted after the last key line (and its continuation lines), with `indent` before them.
-fn edit(out: &mut Output, lines: &[Line], entries: &[(&str, &str)], indent: &str) {
+/// The target section (its header line first): values replaced in place, `remove` keys
+/// dropped, missing keys inserted after the last key line (and its continuation lines),
+/// with `indent` before them.
+fn edit(out: &mut Output, lines: &[Line], entries: &[(&str, &str)], remove: &[&str], indent: &str) {
     let entry = |key: &str| {
         let key = ini::fold_key(key);
         entries.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
     };
+    let removed = |key: &str| remove.contains(&ini::fold_key(key).as_ref());
     // Our key lines and the continuation lines of their values; not the comments and blank
     // lines among them.
     let mut continues_ours = false;
@@ -291,7 +336,7 @@ fn edit(out: &mut Output, lines: &[Line], entries: &[(&str, &str)], indent: &str
         .iter()
         .map(|line| match &line.kind {
             Kind::Key { key, .. } => {
-                continues_ours = entry(key).is_some();
+                continues_ours = entry(key).is_some() || removed(key);
                 continues_ours
             }
             Kind::Continuation(_) => continues_ours,
@@ -323,6 +368,7 @@ fn edit(out: &mut Output, lines: &[Line], entries: &[(&str, &str)], indent: &str
             insert_missing(out);
         }
         match &line.kind {
+            Kind::Key { key, .. } if owned[i] && removed(key) => {}
             Kind::Key { key, value_at, .. } if owned[i] => {
                 let value = entry(key).expect("owned keys are entries");
                 let prefix = &line.text[..*value_at];
@@ -742,6 +788,45 @@ mod tests {
     #[should_panic(expected = "set by set_section itself")]
     fn the_caller_does_not_set_the_marker() {
         let _ = set_section("", "dev", &[(MARKER_KEY, MARKER_VALUE)]);
+    }
+
+    #[test]
+    fn removed_keys_go_with_their_continuation_lines_and_nothing_else() {
+        let text = "[dev]\nassumed_role = True\nAssumed_Role_Arn = arn\n  more\n# kept\nregion = x\n[b]\nassumed_role_arn = other\n";
+        let edited = set_section_removing(
+            text,
+            "dev",
+            &[("assumed_role", "False")],
+            &["assumed_role_arn"],
+        )
+        .unwrap();
+        assert_eq!(
+            edited,
+            "[dev]\nassumed_role = False\n# kept\nregion = x\nmanaged_by = aws-mfa\n[b]\nassumed_role_arn = other\n"
+        );
+        // Absent, nothing to remove; the last key line removed, new keys take its place.
+        let edited = set_section_removing("[dev]\nx = 1\n", "dev", &[("y", "2")], &["z"]).unwrap();
+        assert_eq!(edited, "[dev]\nx = 1\ny = 2\nmanaged_by = aws-mfa\n");
+        let edited =
+            set_section_removing("[dev]\nz = 1\n\n[b]\n", "dev", &[("y", "2")], &["z"]).unwrap();
+        assert_eq!(edited, "[dev]\ny = 2\nmanaged_by = aws-mfa\n\n[b]\n");
+    }
+
+    #[test]
+    fn long_term_keys_are_written_without_the_marker_and_never_over_keys() {
+        let keys = [
+            ("aws_access_key_id", "AKIA"),
+            ("aws_secret_access_key", "s"),
+        ];
+        let edited = set_unmarked("[dev]\naws_mfa_device = d\n", "dev", &keys).unwrap();
+        assert_eq!(
+            edited,
+            "[dev]\naws_mfa_device = d\naws_access_key_id = AKIA\naws_secret_access_key = s\n"
+        );
+        assert!(matches!(
+            set_unmarked(&edited, "dev", &keys),
+            Err(EditError::LongTermKeys { .. })
+        ));
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! Where an MFA code comes from (DESIGN.md §6): the flag or `AWS_MFA_TOKEN_CODE`,
-//! the profile's `mfa_process`, or a prompt on the controlling terminal.
+//! the profile's `mfa_process`, or a prompt on the controlling terminal (in the classic
+//! workflow, the first line of a standard input that is no terminal).
 
 use std::ffi::OsStr;
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{ChildStdout, Command, ExitStatus, Stdio};
@@ -23,6 +24,8 @@ pub enum MfaSource {
         timeout: Duration,
     },
     Prompt,
+    /// The classic workflow's standard input, when it is no terminal: its first line.
+    Stdin,
     /// `--no-prompt`: a code is not to be had.
     Refuse,
 }
@@ -53,12 +56,23 @@ impl MfaSource {
         })
     }
 
+    /// The classic workflow takes the code from a standard input that is no terminal
+    /// (`echo 123456 | aws-mfa -p dev`, as the Python aws-mfa did) where it would prompt;
+    /// exec, env and credential-process leave standard input to the command or the SDK.
+    pub fn or_stdin(self) -> Self {
+        match self {
+            Self::Prompt if !io::stdin().is_terminal() => Self::Stdin,
+            other => other,
+        }
+    }
+
     /// The code, asking for it if need be. `what` names the device and the duration.
     pub fn code(&self, device: &str, what: &str) -> Result<String> {
         match self {
             Self::Given(code) => Ok(code.clone()),
             Self::Process { command, timeout } => run_mfa_process(command, *timeout),
             Self::Prompt => prompt(device, what),
+            Self::Stdin => stdin_code(device),
             Self::Refuse => Err(Error::new(format!(
                 "a new MFA code for {device} is needed ({what}) and --no-prompt forbids asking; run again without --no-prompt"
             ))),
@@ -485,6 +499,63 @@ fn take_foreground(tty: RawFd) {
     }
 }
 
+/// How long the classic workflow waits for the code's line on standard input.
+const STDIN_PATIENCE: Duration = Duration::from_secs(60);
+
+/// The code on the first line of standard input (spaces and a CR around it dropped).
+fn stdin_code(device: &str) -> Result<String> {
+    debug!("reading the code from standard input (it is not a terminal)");
+    let read = first_line_of(libc::STDIN_FILENO, Instant::now() + STDIN_PATIENCE)
+        .map_err(|e| Error::new(format!("cannot read the MFA code from standard input: {e}")))?;
+    let Some(line) = read else {
+        bail!(
+            "no line came on standard input within {} s, where aws-mfa reads the MFA code for {device} when it is not a terminal; pipe the code in (echo CODE | aws-mfa …) or pass it with --token-code CODE",
+            STDIN_PATIENCE.as_secs()
+        );
+    };
+    let code = String::from_utf8_lossy(&line).trim().to_string();
+    if code.is_empty() {
+        bail!(
+            "no MFA code was given on standard input for {device} (it is not a terminal, so aws-mfa reads the code from its first line); pipe the code in (echo CODE | aws-mfa …) or pass it with --token-code CODE"
+        );
+    }
+    check_code(&code, "standard input")?;
+    Ok(code)
+}
+
+/// What `fd` (standard input) gives up to its first line break or its end, at most
+/// `MAX_LINE` bytes and one more (more is no code anyway); None when nothing ends the line
+/// by the deadline.
+fn first_line_of(fd: RawFd, deadline: Instant) -> io::Result<Option<Vec<u8>>> {
+    let mut line = Vec::new();
+    let mut chunk = [0u8; 512];
+    while line.len() <= MAX_LINE {
+        if !poll_until(&mut [pollfd(fd)], deadline)? {
+            return Ok(None);
+        }
+        // Unbuffered, so that what poll saw is what is read: std's Stdin would keep the
+        // rest of a long read where poll cannot see it.
+        // SAFETY: reads at most chunk.len() bytes into chunk, which we own.
+        let n = unsafe { libc::read(fd, chunk.as_mut_ptr().cast(), chunk.len()) };
+        let n = match usize::try_from(n) {
+            Ok(n) => n,
+            Err(_) => match io::Error::last_os_error() {
+                e if e.kind() == io::ErrorKind::Interrupted => continue,
+                e => return Err(e),
+            },
+        };
+        if n == 0 {
+            break;
+        }
+        if let Some(end) = chunk[..n].iter().position(|&b| b == b'\n') {
+            line.extend_from_slice(&chunk[..end]);
+            break;
+        }
+        line.extend_from_slice(&chunk[..n]);
+    }
+    Ok(Some(line))
+}
+
 const ATTEMPTS: usize = 3;
 
 fn prompt(device: &str, what: &str) -> Result<String> {
@@ -703,6 +774,31 @@ mod tests {
             let err = run(command).unwrap_err().to_string();
             assert!(!err.contains("98765"), "{command}: {err}");
         }
+    }
+
+    #[test]
+    fn a_line_on_standard_input_ends_at_its_break_its_end_or_the_deadline() {
+        use std::io::Write;
+        let soon = || Instant::now() + Duration::from_millis(200);
+        let (reader, mut writer) = io::pipe().unwrap();
+        let fd = reader.as_raw_fd();
+        writer.write_all(b"123456\nrest").unwrap();
+        assert_eq!(first_line_of(fd, soon()).unwrap().unwrap(), b"123456");
+        // A pipe kept open with no line break: nothing by the deadline.
+        let start = Instant::now();
+        assert_eq!(first_line_of(fd, soon()).unwrap(), None);
+        assert!(start.elapsed() < SECOND, "{:?}", start.elapsed());
+        drop(writer);
+        assert_eq!(first_line_of(fd, soon()).unwrap().unwrap(), b"");
+        // A line longer than any code is cut short, unread to its end.
+        let (reader, mut writer) = io::pipe().unwrap();
+        writer.write_all(&[b'1'; MAX_LINE + 100]).unwrap();
+        let line = first_line_of(reader.as_raw_fd(), soon()).unwrap().unwrap();
+        assert!(
+            line.len() > MAX_LINE && line.len() <= MAX_LINE + 512,
+            "{}",
+            line.len()
+        );
     }
 
     #[test]

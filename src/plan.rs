@@ -80,6 +80,8 @@ pub struct Target {
     pub named: bool,
     /// The long-term section of the profile, which the target never is.
     pub long_term: String,
+    /// A `region` to add, when the section's profile has none (docs/design.md §8).
+    pub region: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -133,12 +135,12 @@ impl Plan {
         let writes = match purpose {
             Purpose::Offline => Writes::default(),
             Purpose::Classic => Writes {
-                profile: Some(write_profile::target(settings, &profile)?),
+                profile: Some(write_profile::target(settings, files, &profile)?),
                 boto: write_profile::boto_target(settings)?,
             },
             Purpose::Handover => Writes {
                 profile: match settings.write_profile {
-                    Some(_) => Some(write_profile::target(settings, &profile)?),
+                    Some(_) => Some(write_profile::target(settings, files, &profile)?),
                     None => None,
                 },
                 boto: write_profile::boto_target(settings)?,

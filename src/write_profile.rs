@@ -6,7 +6,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use crate::atomic;
-use crate::credentials::{fresh_until, parse_rfc3339};
+use crate::credentials::{fresh_until, parse_rfc3339, rfc3339};
 use crate::error::{Error, Result, bail};
 use crate::ini::{self, Ini, Section};
 use crate::ini_edit;
@@ -16,11 +16,11 @@ use crate::paths;
 use crate::plan::{Plan, Target};
 use crate::profile::{self, Files, ResolvedProfile};
 use crate::provider::Handover;
-use crate::settings::Settings;
+use crate::settings::{Origin, Settings};
 
 /// The section `--write-profile` (or the classic run) writes: its NAME, else the
 /// short-term section of the Python aws-mfa's naming (`[P]`, or `[P-SUFFIX]`).
-pub fn target(settings: &Settings, plan: &ResolvedProfile) -> Result<Target> {
+pub fn target(settings: &Settings, files: &Files, plan: &ResolvedProfile) -> Result<Target> {
     let section = match &settings.write_profile {
         Some(Some(name)) => name.clone(),
         _ => profile::short_term_section(&plan.profile, settings.short_term_suffix.as_deref()),
@@ -34,9 +34,21 @@ pub fn target(settings: &Settings, plan: &ResolvedProfile) -> Result<Target> {
     Ok(Target {
         path: settings.credentials_file.value.clone(),
         named: matches!(settings.write_profile, Some(Some(_))),
+        region: region_to_add(files, plan, &section),
         section,
         long_term,
     })
+}
+
+/// The profile's region, for a written section whose own profile has none in either file:
+/// botocore reads `region` from the credentials file too, so `aws --profile SECTION` then
+/// works without `--region`. Only a region of the files: `--region` and `AWS_REGION` are
+/// for one run.
+fn region_to_add(files: &Files, plan: &ResolvedProfile, section: &str) -> Option<String> {
+    let of_the_files = matches!(plan.origins.region, Some(Origin::File { .. }));
+    (of_the_files && files.region_of(section).is_none())
+        .then(|| plan.region.clone())
+        .flatten()
 }
 
 /// `--write-boto`: the file whose `[Credentials]` is written.
@@ -65,7 +77,8 @@ pub fn valid_until(
     if !keys::is_short_term(|k| s.get(k)) {
         return None;
     }
-    let expiration = parse_expiration(s.get("expiration")?)?;
+    // awsmfa writes `awsmfa_expiration` (and no `expiration`) into the section it renews.
+    let expiration = parse_expiration(s.get("expiration").or_else(|| s.get("awsmfa_expiration"))?)?;
     let wanted = plan.role.as_ref().map(|r| r.arn.as_str());
     // A section aws-mfa wrote before it recorded the source may come from other keys: it is
     // renewed once. Other tools' sections record nothing and are judged without it.
@@ -93,10 +106,18 @@ fn written_role(section: &Section) -> Option<&str> {
     }
 }
 
-/// RFC 3339 (with `Z` or an offset such as `+00:00`), or the Python aws-mfa's
-/// `2026-11-23 18:30:00` (UTC).
+/// RFC 3339 (with `Z` or an offset such as `+00:00`, as awsmfa's Python `isoformat()`
+/// writes it), the Python aws-mfa's `2026-11-23 18:30:00` (UTC), or Go's
+/// `2026-11-23 18:30:00 +0000 UTC` (the Go awsmfa tools' `awsmfa_expiration`).
 fn parse_expiration(text: &str) -> Option<i64> {
     let text = text.trim();
+    let text = match text
+        .strip_suffix(" UTC")
+        .and_then(|t| t.strip_suffix(" +0000"))
+    {
+        Some(go) => go,
+        None => text,
+    };
     parse_rfc3339(text)
         .or_else(|| {
             let (date, time) = text.split_once(' ')?;
@@ -280,10 +301,16 @@ fn suggestion(files: &Files, plan: &ResolvedProfile, target: &Target) -> String 
     }
 }
 
+/// `expiration` as the Python aws-mfa writes and reads it (`strptime('%Y-%m-%d %H:%M:%S')`,
+/// UTC): `2026-11-23 18:30:00`. Every form [`parse_expiration`] reads is read back.
+pub fn python_expiration(epoch_seconds: i64) -> String {
+    rfc3339(epoch_seconds).replace('T', " ").replace('Z', "")
+}
+
 /// Writes what the plan says, after credentials were obtained.
 pub fn write_planned(plan: &Plan, handover: &Handover) -> Result<()> {
     if let Some(target) = &plan.writes.profile {
-        write_profile(&target.path, &target.section, &plan.profile, handover)?;
+        write_profile(target, &plan.profile, handover)?;
     }
     if let Some(path) = &plan.writes.boto {
         write_boto(path, handover)?;
@@ -291,15 +318,12 @@ pub fn write_planned(plan: &Plan, handover: &Handover) -> Result<()> {
     Ok(())
 }
 
-/// `[section]` of the credentials file: the keys the AWS SDKs, boto and the Python aws-mfa read.
-pub fn write_profile(
-    path: &Path,
-    section: &str,
-    plan: &ResolvedProfile,
-    handover: &Handover,
-) -> Result<()> {
+/// `[section]` of the credentials file: the keys the AWS SDKs, boto and the Python aws-mfa
+/// read, in the forms the Python aws-mfa takes as valid (its `validate()` requires
+/// `assumed_role`, both tokens and `expiration`, and compares `assumed_role_arn`).
+pub fn write_profile(target: &Target, plan: &ResolvedProfile, handover: &Handover) -> Result<()> {
     let c = &handover.credentials;
-    let expiration = c.expiration_rfc3339();
+    let expiration = python_expiration(c.expiration);
     let role = plan.role.as_ref().map(|r| r.arn.as_str());
     let mut entries = vec![
         ("aws_access_key_id", c.access_key_id.as_str()),
@@ -317,7 +341,31 @@ pub fn write_profile(
     }
     entries.push((SOURCE_KEY_ID, plan.access_key_id.as_str()));
     entries.push((SOURCE_DEVICE, handover.device.as_str()));
-    edit(path, section, &entries)
+    // The Python aws-mfa takes a section with `assumed_role_arn` as a role's, whatever
+    // `assumed_role` says, and removes the key when there is none.
+    let remove: &[&str] = if role.is_none() {
+        &["assumed_role_arn"]
+    } else {
+        &[]
+    };
+    let change = Change {
+        set: &entries,
+        add: target.region.as_deref().map(|r| ("region", r)),
+        remove,
+        marked: true,
+    };
+    edit(&target.path, &target.section, &change)
+}
+
+/// `aws-mfa --setup`: long-term keys into `[section]`, which holds no credentials yet.
+pub fn write_long_term(path: &Path, section: &str, entries: &[(&str, &str)]) -> Result<()> {
+    let change = Change {
+        set: entries,
+        add: None,
+        remove: &[],
+        marked: false,
+    };
+    edit(path, section, &change)
 }
 
 /// `[Credentials]` of `~/.boto`, as boto 2 reads it.
@@ -328,7 +376,13 @@ pub fn write_boto(path: &Path, handover: &Handover) -> Result<()> {
         ("aws_secret_access_key", c.secret_access_key.as_str()),
         ("aws_security_token", c.session_token.as_str()),
     ];
-    edit(path, BOTO_SECTION, &entries)
+    let change = Change {
+        set: &entries,
+        add: None,
+        remove: &[],
+        marked: true,
+    };
+    edit(path, BOTO_SECTION, &change)
 }
 
 const BOTO_SECTION: &str = "Credentials";
@@ -340,8 +394,19 @@ pub fn boto_path() -> Result<PathBuf> {
         .map_or_else(paths::boto, Ok)
 }
 
+/// What an edit does to one section.
+struct Change<'a> {
+    set: &'a [(&'a str, &'a str)],
+    /// Set only when the section has no such key when it is edited: never changed.
+    add: Option<(&'a str, &'a str)>,
+    remove: &'a [&'a str],
+    /// With the aws-mfa marker (short-term credentials); without it, long-term keys, which
+    /// go only where no credentials are.
+    marked: bool,
+}
+
 /// Read, edit one section, replace atomically; under a lock so parallel runs edit in turn.
-fn edit(path: &Path, section: &str, entries: &[(&str, &str)]) -> Result<()> {
+fn edit(path: &Path, section: &str, change: &Change) -> Result<()> {
     let _lock = atomic::lock_edits(path)
         .map_err(|e| Error::new(format!("cannot lock {} for editing: {e}", path.display())))?;
     atomic::check_replaceable(path).map_err(|why| unreplaceable(path, &why))?;
@@ -349,11 +414,22 @@ fn edit(path: &Path, section: &str, entries: &[(&str, &str)]) -> Result<()> {
     atomic::remove_leftovers(path)
         .map_err(|e| Error::new(format!("cannot tidy beside {}: {e}", path.display())))?;
     let text = read_text(path)?;
-    // The section says all this already (a cache hit): leave the file alone.
     let current = Ini::parse(&text);
-    let same = current.section(section).is_some_and(|s| {
+    let own = current.section(section);
+    if !change.marked && own.is_some_and(holds_credentials) {
+        return Err(keys_already(path, section));
+    }
+    let mut entries = change.set.to_vec();
+    entries.extend(
+        change
+            .add
+            .filter(|(key, _)| !own.is_some_and(|s| s.has(key))),
+    );
+    // The section says all this already (a cache hit): leave the file alone.
+    let same = own.is_some_and(|s| {
         entries.iter().all(|(key, value)| s.get(key) == Some(value))
-            && s.get(ini_edit::MARKER_KEY) == Some(ini_edit::MARKER_VALUE)
+            && change.remove.iter().all(|key| !s.has(key))
+            && (!change.marked || s.get(ini_edit::MARKER_KEY) == Some(ini_edit::MARKER_VALUE))
     });
     if same {
         debug!(
@@ -362,8 +438,12 @@ fn edit(path: &Path, section: &str, entries: &[(&str, &str)]) -> Result<()> {
         );
         return Ok(());
     }
-    let edited =
-        ini_edit::set_section(&text, section, entries).map_err(|e| refusal(e, path, section))?;
+    let edited = match (change.marked, change.remove) {
+        (false, _) => ini_edit::set_unmarked(&text, section, &entries),
+        (true, []) => ini_edit::set_section(&text, section, &entries),
+        (true, remove) => ini_edit::set_section_removing(&text, section, &entries, remove),
+    }
+    .map_err(|e| refusal(e, path, section))?;
     atomic::write(path, edited.as_bytes(), 0o600)
         .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?;
     debug!("wrote [{section}] of {}", path.display());
@@ -379,6 +459,34 @@ fn edit(path: &Path, section: &str, entries: &[(&str, &str)]) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// Whether `aws-mfa --setup` may write long-term keys into `[section]` of the file at
+/// `path`: one that can be edited, and a section holding no credentials yet.
+pub fn check_long_term(path: &Path, section: &str) -> Result<()> {
+    let text = read_text(path)?;
+    if Ini::parse(&text)
+        .section(section)
+        .is_some_and(holds_credentials)
+    {
+        return Err(keys_already(path, section));
+    }
+    check(path, section)
+}
+
+fn keys_already(path: &Path, section: &str) -> Error {
+    Error::new(format!(
+        "[{section}] of {} holds keys already, and aws-mfa --setup replaces none; edit that section by hand, remove it first, or give another profile name",
+        path.display()
+    ))
+}
+
+/// Whether a section holds a key id, a secret or a session token (even an empty one).
+pub fn holds_credentials(section: &Section) -> bool {
+    [keys::ACCESS_KEY_ID, keys::SECRET_ACCESS_KEY]
+        .iter()
+        .chain(&keys::SESSION_TOKEN_KEYS)
+        .any(|key| section.has(key))
 }
 
 fn unreplaceable(path: &Path, why: &str) -> Error {
@@ -516,6 +624,77 @@ mod tests {
             Some(1_795_458_600)
         );
         assert_eq!(parse_expiration("2026-11-23T18:30:00+0x:00"), None);
+        // awsmfa's Python isoformat(), with microseconds; Go's time.String() in UTC.
+        assert_eq!(
+            parse_expiration("2026-11-23T18:30:00.250000+00:00"),
+            Some(1_795_458_600)
+        );
+        assert_eq!(
+            parse_expiration("2026-11-23 18:30:00 +0000 UTC"),
+            Some(1_795_458_600)
+        );
+        assert_eq!(parse_expiration("2026-11-23 18:30:00 +0100 CET"), None);
+    }
+
+    #[test]
+    fn the_written_expiration_is_the_python_aws_mfas_and_reads_back() {
+        assert_eq!(python_expiration(1_795_458_600), "2026-11-23 18:30:00");
+        assert_eq!(python_expiration(0), "1970-01-01 00:00:00");
+        assert_eq!(
+            parse_expiration(&python_expiration(1_795_458_600)),
+            Some(1_795_458_600)
+        );
+    }
+
+    #[test]
+    fn awsmfa_expiration_counts_when_there_is_no_expiration() {
+        let later = now() + 3600;
+        let awsmfa = |extra: &str| {
+            Ini::parse(&format!(
+                "[dev]\naws_access_key_id = ASIA\naws_secret_access_key = s\naws_session_token = t\n{extra}"
+            ))
+        };
+        let iso = crate::credentials::rfc3339(later).replace('Z', "+00:00");
+        let ini = awsmfa(&format!("awsmfa_expiration = {iso}\n"));
+        assert_eq!(
+            valid_until(&ini, "dev", &plan(None), None, 300),
+            Some(later)
+        );
+        // `expiration` comes first.
+        let ini = awsmfa(&format!(
+            "awsmfa_expiration = {iso}\nexpiration = {}\n",
+            python_expiration(later - 3000)
+        ));
+        assert_eq!(
+            valid_until(&ini, "dev", &plan(None), None, 300),
+            Some(later - 3000)
+        );
+        assert_eq!(valid_until(&awsmfa(""), "dev", &plan(None), None, 0), None);
+    }
+
+    #[test]
+    fn the_region_is_added_from_the_files_where_the_sections_profile_has_none() {
+        let mut plan = plan(None);
+        plan.region = Some("eu-west-2".into());
+        let from_file = Some(Origin::File {
+            path: "credentials".into(),
+            section: "dev-long-term".into(),
+        });
+        let files = files("[profile set]\nregion = sa-east-1\n", "[empty]\nregion =\n");
+        for (origin, section, added) in [
+            (from_file.clone(), "dev", Some("eu-west-2")),
+            (from_file.clone(), "set", None),
+            (from_file.clone(), "empty", None),
+            (Some(Origin::Flag("--region")), "dev", None),
+            (Some(Origin::Env("AWS_REGION")), "dev", None),
+        ] {
+            plan.origins.region = origin.clone();
+            assert_eq!(
+                region_to_add(&files, &plan, section).as_deref(),
+                added,
+                "{origin:?} {section}"
+            );
+        }
     }
 
     fn files(config: &str, credentials: &str) -> Files {
@@ -606,6 +785,7 @@ mod tests {
             section: section.into(),
             named,
             long_term: long_term.into(),
+            region: None,
         };
         let role = "role_arn = arn:aws:iam::1:role/A\n";
         let files = files(&format!("[profile admin]\n{role}"), "");
@@ -646,7 +826,7 @@ mod tests {
         opts.files.credentials_file = Some("/k".into());
         let section = |opts: &crate::cli::CredentialOpts| {
             let settings = Settings::new(opts, &|_| None).unwrap();
-            target(&settings, &plan(None)).map(|t| t.section)
+            target(&settings, &Files::default(), &plan(None)).map(|t| t.section)
         };
         assert_eq!(section(&opts).unwrap(), "dev");
         opts.short_term_suffix = Some("short".into());

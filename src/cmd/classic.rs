@@ -17,7 +17,8 @@ pub struct Classic<'a>(pub &'a CredentialOpts);
 
 impl Run for Classic<'_> {
     fn run(&self) -> Result<()> {
-        let plan = Plan::new(&super::settings(self.0)?, Purpose::Classic)?;
+        let mut plan = Plan::new(&super::settings(self.0)?, Purpose::Classic)?;
+        plan.code = plan.code.or_stdin();
         let target = plan
             .writes
             .profile

@@ -9,6 +9,7 @@ pub mod exec;
 pub mod init;
 pub mod list;
 pub mod not_integrated;
+pub mod setup;
 
 use std::io::{self, Write};
 
@@ -26,6 +27,7 @@ pub trait Run {
 impl Run for Cli {
     fn run(&self) -> Result<()> {
         match &self.command {
+            None if self.setup => setup::Setup(&self.classic).run(),
             None => classic::Classic(&self.classic).run(),
             Some(command) => command.run(),
         }
