@@ -960,3 +960,148 @@ fn aws_mfa_then_aws_2fa_access_keys() {
     assert_eq!(read(&sb.credentials), written);
     assert_used(&sb, "default", &sb.credentials, Region::InResult);
 }
+
+// ---------------------------------------------------------------------------------------
+// The README's "Coming from …" commands, as written
+// ---------------------------------------------------------------------------------------
+
+/// The ```ini blocks and the ```sh command lines (split as the shell splits them) of the
+/// README section whose heading starts with `heading`.
+fn readme_section(heading: &str) -> (Vec<String>, Vec<Vec<String>>) {
+    let readme = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"));
+    let (mut blocks, mut commands) = (Vec::new(), Vec::new());
+    let (mut found, mut inside, mut block) = (false, false, None::<(String, String)>);
+    for line in readme.lines() {
+        if let Some(info) = line.trim_start().strip_prefix("```") {
+            match block.take() {
+                Some((lang, text)) if inside => match lang.as_str() {
+                    "ini" => blocks.push(text),
+                    "sh" => {
+                        for l in text.lines().filter(|l| !l.trim().is_empty()) {
+                            let words = shell_words::split(l)
+                                .unwrap_or_else(|e| panic!("README: {l:?}: {e}"));
+                            commands.push(words);
+                        }
+                    }
+                    _ => {}
+                },
+                Some(_) => {}
+                None => block = Some((info.trim().to_string(), String::new())),
+            }
+            continue;
+        }
+        if let Some((_, text)) = block.as_mut() {
+            text.push_str(line);
+            text.push('\n');
+        } else if line.starts_with('#') {
+            inside = line.trim_start_matches('#').trim().starts_with(heading);
+            found |= inside;
+        }
+    }
+    assert!(found, "README.md has no section \"{heading}…\"");
+    for c in &commands {
+        assert_eq!(
+            c.first().map(String::as_str),
+            Some("aws-mfa"),
+            "README \"{heading}…\": {c:?} is not an aws-mfa command"
+        );
+    }
+    (blocks, commands)
+}
+
+/// `aws-mfa ARGS…` as a person runs it: the code, when one is asked, typed on the terminal.
+#[track_caller]
+fn typed(sb: &Sandbox, command: &[String]) {
+    let args: Vec<&str> = command[1..].iter().map(String::as_str).collect();
+    let r = pty_run(sb, &[CODE], &args, DEFAULT_TIMEOUT);
+    assert_eq!(r.code, 0, "{command:?}\n{}", r.dump());
+}
+
+/// The moto IAM user `alice` of the README, with the device DEVICE.
+fn alice() {
+    static ALICE: OnceLock<String> = OnceLock::new();
+    let serial = ALICE.get_or_init(|| iam_user("alice").2);
+    assert_eq!(serial, DEVICE);
+}
+
+#[test]
+fn readme_coming_from_the_python_aws_mfa() {
+    let (blocks, commands) = readme_section("Coming from the Python aws-mfa");
+    assert_eq!((blocks.len(), commands.len()), (1, 2), "{commands:?}");
+    for command in &commands {
+        let sb = Sandbox::empty();
+        sb.write_credentials(&blocks[0]);
+        sb.write_config("");
+        typed(&sb, command);
+        assert_eq!(sb.proxy.count("GetSessionToken"), 1, "{command:?}");
+        assert_written(&sb.credentials, "dev", &blocks[0]);
+        assert_used(&sb, "dev", &sb.credentials, Region::Given);
+        // And the Python tool takes the result as valid.
+        let (r, calls) = counted(&sb, || {
+            old(&sb, Tool::PythonAwsMfa, &["--profile", "dev"], "")
+        });
+        assert_eq!(calls, 0, "{command:?}\n{}", r.dump());
+    }
+}
+
+#[test]
+fn readme_coming_from_awsmfa() {
+    let (blocks, commands) = readme_section("Coming from awsmfa");
+    assert_eq!((blocks.len(), commands.len()), (2, 2), "{commands:?}");
+
+    // The [{profile}mfa] convention.
+    let sb = Sandbox::empty();
+    sb.write_credentials(&blocks[0]);
+    sb.write_config("");
+    typed(&sb, &commands[0]);
+    assert_eq!(last_serial(&sb), DEVICE);
+    assert_written(&sb.credentials, "prod", &blocks[0]);
+    assert_used(&sb, "prod", &sb.credentials, Region::Given);
+
+    // dcoker's awsmfa, with a moto user's keys for the README's: the device is found
+    // through the key's IAM user.
+    let (id, secret, serial) = iam_user("old-tools-readme-awsmfa");
+    let layout = blocks[1]
+        .replace(ACCESS_KEY_ID, &id)
+        .replace(SECRET_ACCESS_KEY, &secret);
+    assert_ne!(
+        layout, blocks[1],
+        "the README's [identity] has no example keys"
+    );
+    let sb = Sandbox::empty();
+    sb.write_credentials(&layout);
+    sb.write_config("");
+    typed(&sb, &commands[1]);
+    assert_eq!(last_serial(&sb), serial);
+    assert_written(&sb.credentials, "default", &layout);
+    assert_used(&sb, "default", &sb.credentials, Region::InResult);
+}
+
+#[test]
+fn readme_coming_from_iam_mfa() {
+    let (blocks, commands) = readme_section("Coming from iam-mfa");
+    assert_eq!((blocks.len(), commands.len()), (1, 1), "{commands:?}");
+    alice();
+    let sb = Sandbox::empty();
+    sb.write_credentials(&blocks[0]);
+    sb.write_config(IAM_MFA_CONFIG);
+    typed(&sb, &commands[0]);
+    assert_eq!(last_serial(&sb), DEVICE);
+    assert_written(&sb.credentials, "corp-session", &blocks[0]);
+    assert_used(&sb, "corp-session", &sb.credentials, Region::InResult);
+}
+
+#[test]
+fn readme_coming_from_aws_2fa_access_keys() {
+    let (blocks, commands) = readme_section("Coming from aws-2fa-access-keys");
+    assert_eq!((blocks.len(), commands.len()), (1, 1), "{commands:?}");
+    alice();
+    let sb = Sandbox::empty();
+    sb.write_config(&blocks[0]);
+    typed(&sb, &commands[0]);
+    assert_eq!(last_serial(&sb), DEVICE);
+    assert_eq!(read(&sb.config), blocks[0]);
+    assert_written(&sb.credentials, "default", "");
+    assert_written(&sb.home.join(".boto"), "Credentials", "");
+    assert_used(&sb, "default", &sb.credentials, Region::InResult);
+}
