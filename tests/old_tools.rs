@@ -559,6 +559,81 @@ fn aws_mfa_then_python_aws_mfa() {
     assert_used(&sb, "dev", &sb.credentials, Region::Given);
 }
 
+/// aws-mfa-utility's multi-account layout (its README): the long-term keys in
+/// `[myorganization]` (`--long-term-suffix none`), one short-term section per environment.
+fn utility_layout() -> String {
+    format!("[myorganization]\n{}", keys())
+}
+
+/// Its command line, the same for both tools: the suffixes, `--device` and `--duration`.
+const UTILITY_ARGS: [&str; 10] = [
+    "--profile",
+    "myorganization",
+    "--long-term-suffix",
+    "none",
+    "--short-term-suffix",
+    "development",
+    "--device",
+    DEVICE,
+    "--duration",
+    "1800",
+];
+
+#[test]
+fn python_aws_mfa_suffixes_then_aws_mfa() {
+    let sb = Sandbox::empty();
+    let original = utility_layout();
+    sb.write_credentials(&original);
+    sb.write_config("");
+    let (r, calls) = counted(&sb, || {
+        old(&sb, Tool::PythonAwsMfa, &UTILITY_ARGS, CODE_LINE)
+    });
+    assert_eq!(calls, 1, "{}\n{}", sb.proxy.summary(), r.dump());
+    let call = &sb.proxy.requests_for("GetSessionToken")[0];
+    assert_eq!(call.param("DurationSeconds"), Some("1800"));
+    assert_written(&sb.credentials, "myorganization-development", &original);
+    let written = read(&sb.credentials);
+
+    let (r, calls) = counted(&sb, || ours(&sb, &UTILITY_ARGS, CODE_LINE));
+    assert_eq!(calls, 0, "{}\n{}", sb.proxy.summary(), r.dump());
+    assert_eq!(read(&sb.credentials), written);
+    assert_used(
+        &sb,
+        "myorganization-development",
+        &sb.credentials,
+        Region::Given,
+    );
+}
+
+#[test]
+fn aws_mfa_suffixes_then_python_aws_mfa() {
+    let sb = Sandbox::empty();
+    let original = utility_layout();
+    sb.write_credentials(&original);
+    sb.write_config("");
+    let (r, calls) = counted(&sb, || ours(&sb, &UTILITY_ARGS, CODE_LINE));
+    assert_eq!(calls, 1, "{}\n{}", sb.proxy.summary(), r.dump());
+    let call = &sb.proxy.requests_for("GetSessionToken")[0];
+    assert_eq!(call.param("DurationSeconds"), Some("1800"));
+    assert_eq!(call.param("SerialNumber"), Some(DEVICE));
+    assert_written(&sb.credentials, "myorganization-development", &original);
+
+    let (r, calls) = counted(&sb, || {
+        old(&sb, Tool::PythonAwsMfa, &UTILITY_ARGS, CODE_LINE)
+    });
+    assert_eq!(calls, 0, "{}\n{}", sb.proxy.summary(), r.dump());
+    assert_eq!(
+        outside(&read(&sb.credentials), "myorganization-development"),
+        original
+    );
+    assert_used(
+        &sb,
+        "myorganization-development",
+        &sb.credentials,
+        Region::Given,
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // aws-mfa-spok 0.0.14
 // ---------------------------------------------------------------------------------------
