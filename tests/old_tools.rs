@@ -464,12 +464,12 @@ fn spok_layout() -> String {
     format!("[default-long-term]\n{}aws_mfa_device = {DEVICE}\n", keys())
 }
 
-/// iam-mfa's: a source profile with the permanent keys, as `aws configure --profile corp`
-/// leaves it (its region in the config).
+/// iam-mfa's: a source profile with the permanent keys of the IAM user it is given, as
+/// `aws configure --profile corp` leaves it (its region in the config).
 const IAM_MFA_CONFIG: &str = "[profile corp]\nregion = eu-west-1\n";
 
-fn iam_mfa_layout() -> String {
-    format!("[corp]\n{}", keys())
+fn iam_mfa_layout(id: &str, secret: &str) -> String {
+    format!("[corp]\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n")
 }
 
 /// dcoker awsmfa's: the long-lived keys in `[identity]`, with values (a region) it copies
@@ -488,9 +488,12 @@ fn pmfa_layout() -> String {
     )
 }
 
-/// aws-2fa-access-keys': a bare `[my-keys]` in ~/.aws/config, and no credentials file.
-fn two_fa_config() -> String {
-    format!("[my-keys]\nregion = eu-west-1\n{}", keys())
+/// aws-2fa-access-keys': a bare `[my-keys]` in ~/.aws/config with the keys of the user
+/// given by `-u`, and no credentials file.
+fn two_fa_config(id: &str, secret: &str) -> String {
+    format!(
+        "[my-keys]\nregion = eu-west-1\naws_access_key_id = {id}\naws_secret_access_key = {secret}\n"
+    )
 }
 
 /// An existing ~/.boto, whose other sections both tools keep.
@@ -701,9 +704,9 @@ fn aws_mfa_then_aws_mfa_spok() {
 // ---------------------------------------------------------------------------------------
 
 fn iam_mfa_sandbox(user: &str) -> (Sandbox, String, String) {
-    let (_, _, serial) = iam_user(user);
+    let (id, secret, serial) = iam_user(user);
     let sb = Sandbox::empty();
-    let original = iam_mfa_layout();
+    let original = iam_mfa_layout(&id, &secret);
     sb.write_credentials(&original);
     sb.write_config(IAM_MFA_CONFIG);
     (sb, original, serial)
@@ -949,9 +952,9 @@ fn aws_mfa_then_pmfa_convention() {
 // ---------------------------------------------------------------------------------------
 
 fn two_fa_sandbox(user: &str) -> (Sandbox, String, String) {
-    let (_, _, serial) = iam_user(user);
+    let (id, secret, serial) = iam_user(user);
     let sb = Sandbox::empty();
-    let config = two_fa_config();
+    let config = two_fa_config(&id, &secret);
     sb.write_config(&config);
     fs::write(sb.home.join(".boto"), BOTO).expect("write ~/.boto");
     (sb, config, serial)
@@ -1092,11 +1095,17 @@ fn typed(sb: &Sandbox, command: &[String]) {
     assert_eq!(r.code, 0, "{command:?}\n{}", r.dump());
 }
 
-/// The moto IAM user `alice` of the README, with the device DEVICE.
-fn alice() {
-    static ALICE: OnceLock<String> = OnceLock::new();
-    let serial = ALICE.get_or_init(|| iam_user("alice").2);
+/// `text` with the keys of the README's IAM user alice (created in moto, with the device
+/// DEVICE) for AWS's example keys, where a tool checks whose keys they are.
+fn with_alices_keys(text: &str) -> String {
+    static ALICE: OnceLock<(String, String, String)> = OnceLock::new();
+    let (id, secret, serial) = ALICE.get_or_init(|| iam_user("alice"));
     assert_eq!(serial, DEVICE);
+    let out = text
+        .replace(ACCESS_KEY_ID, id)
+        .replace(SECRET_ACCESS_KEY, secret);
+    assert_ne!(out, text, "the README's layout has no example keys");
+    out
 }
 
 #[test]
@@ -1156,13 +1165,14 @@ fn readme_coming_from_awsmfa() {
 fn readme_coming_from_iam_mfa() {
     let (blocks, commands) = readme_section("Coming from iam-mfa");
     assert_eq!((blocks.len(), commands.len()), (1, 1), "{commands:?}");
-    alice();
+    // iam-mfa's USERNAME owns the source profile's keys.
+    let layout = with_alices_keys(&blocks[0]);
     let sb = Sandbox::empty();
-    sb.write_credentials(&blocks[0]);
+    sb.write_credentials(&layout);
     sb.write_config(IAM_MFA_CONFIG);
     typed(&sb, &commands[0]);
     assert_eq!(last_serial(&sb), DEVICE);
-    assert_written(&sb.credentials, "corp-session", &blocks[0]);
+    assert_written(&sb.credentials, "corp-session", &layout);
     assert_used(&sb, "corp-session", &sb.credentials, Region::InResult);
 }
 
@@ -1170,12 +1180,12 @@ fn readme_coming_from_iam_mfa() {
 fn readme_coming_from_aws_2fa_access_keys() {
     let (blocks, commands) = readme_section("Coming from aws-2fa-access-keys");
     assert_eq!((blocks.len(), commands.len()), (1, 1), "{commands:?}");
-    alice();
+    let layout = with_alices_keys(&blocks[0]);
     let sb = Sandbox::empty();
-    sb.write_config(&blocks[0]);
+    sb.write_config(&layout);
     typed(&sb, &commands[0]);
     assert_eq!(last_serial(&sb), DEVICE);
-    assert_eq!(read(&sb.config), blocks[0]);
+    assert_eq!(read(&sb.config), layout);
     assert_written(&sb.credentials, "default", "");
     assert_written(&sb.home.join(".boto"), "Credentials", "");
     assert_used(&sb, "default", &sb.credentials, Region::InResult);
