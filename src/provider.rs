@@ -230,9 +230,11 @@ impl Provider<'_> {
             .code(&self.device, what, &|code| used.spent(code))?;
         // Refused, a code is not remembered: a typo is not spent, and AWS refuses a reused one.
         let sent = send(&code)?;
+        // Not a warning: STS refuses the code again anyway, and a cache that cannot keep
+        // this (a full disk) cannot keep the credentials either, which is warned of.
         if let Err(e) = used.remember(&code) {
-            warning!(
-                "the code STS accepted could not be remembered, so aws-mfa would send it again within {REUSE_WINDOW} s if it were given again: {e}"
+            debug!(
+                "the code STS accepted could not be remembered, so it is not refused if given again within {REUSE_WINDOW} s: {e}"
             );
         }
         Ok(sent)
