@@ -8,6 +8,7 @@ use crate::cache::{EntryId, Grant, Wanted};
 use crate::credentials::Credentials;
 use crate::error::Result;
 use crate::log::{debug, note, warning};
+use crate::mfa::MfaSource;
 use crate::plan::Plan;
 use crate::profile::ResolvedProfile;
 use crate::sts::{SigningKeys, Sts};
@@ -222,7 +223,10 @@ impl Provider<'_> {
     /// the device within the window is never sent, and one it accepts now is remembered.
     fn with_code<T>(&self, what: &str, send: impl FnOnce(&str) -> Result<T>) -> Result<T> {
         let cache = &self.plan.cache;
-        let _lock = cache.lock_codes(&self.device, self.plan.policy.lock_patience)?;
+        // --no-prompt with no code fails at once, not after another run's lock.
+        let _lock = (self.plan.code != MfaSource::Refuse)
+            .then(|| cache.lock_codes(&self.device, self.plan.policy.lock_patience))
+            .transpose()?;
         let used = UsedCodes::new(cache, &self.device);
         let code = self
             .plan
