@@ -387,6 +387,45 @@ impl Cache {
         self.dir.join(format!("{}.device", id.file_stem()))
     }
 
+    /// Takes the lock under which a code for `device` is checked against the codes STS
+    /// accepted, sent, and remembered, as [`Cache::lock`] does for an entry: parallel runs
+    /// for different entries of one device never send one code twice.
+    pub fn lock_codes(&self, device: &str, patience: Option<Duration>) -> Result<EntryLock> {
+        let path = self.codes_path(device).with_extension("lock");
+        self.lock_file(&path, "using an MFA code of this device", patience)
+    }
+
+    /// Where the codes STS accepted for `device` are remembered (`crate::used_codes`).
+    pub fn codes_path(&self, device: &str) -> PathBuf {
+        // No access key has an empty id: no entry has this stem.
+        let id = EntryId {
+            access_key_id: "",
+            device,
+            role_arn: None,
+            external_id: None,
+            session_name: None,
+        };
+        self.dir.join(format!("{}.used", id.file_stem()))
+    }
+
+    /// The file of the codes STS accepted for `device`, when it is there and trusted: a
+    /// regular file of this user's that others may neither read nor write.
+    pub fn open_codes(&self, device: &str) -> Option<File> {
+        if self.dir_problem().is_some() {
+            return None;
+        }
+        let file = open_private(&self.codes_path(device)).ok()?;
+        let meta = file.metadata().ok()?;
+        (meta.is_file() && meta.uid() == euid() && meta.permissions().mode() & 0o077 == 0)
+            .then_some(file)
+    }
+
+    /// Replaces the file of the codes STS accepted for `device` (under its lock).
+    pub fn write_codes(&self, device: &str, body: &[u8]) -> Result<()> {
+        self.ensure_dir()?;
+        self.write_private(&self.codes_path(device), body)
+    }
+
     /// Deletes one entry; true if it was there. Lock files stay: another aws-mfa may hold one.
     pub fn remove(&self, id: &EntryId) -> Result<bool> {
         let path = self.path(id, "json");
@@ -397,8 +436,8 @@ impl Cache {
         }
     }
 
-    /// Deletes every entry, every remembered MFA device and leftover temporary files;
-    /// returns how many entries and devices.
+    /// Deletes every entry, every remembered MFA device, the codes STS accepted and
+    /// leftover temporary files; returns how many entries and devices.
     pub fn remove_all(&self) -> Result<(usize, usize)> {
         let entries = match fs::read_dir(&self.dir) {
             Ok(entries) => entries,
@@ -423,6 +462,8 @@ impl Cache {
             } else if ours(".device") {
                 fs::remove_file(&path).map_err(|e| io_error("delete", &path, e))?;
                 devices += 1;
+            } else if ours(".used") {
+                fs::remove_file(&path).map_err(|e| io_error("delete", &path, e))?;
             } else if atomic::is_temp_name(&name) {
                 atomic::remove_unless_live(&path).map_err(|e| io_error("delete", &path, e))?;
             }
@@ -686,12 +727,19 @@ mod tests {
         cache
             .remember_device(id().access_key_id, id().device)
             .unwrap();
+        crate::used_codes::UsedCodes::new(&cache, id().device)
+            .remember("123456")
+            .unwrap();
         fs::write(tmp.path().join("c/notes.txt"), "mine").unwrap();
         assert!(cache.remove(&role).unwrap());
         assert!(!cache.remove(&role).unwrap());
         assert!(cache.load(&id()).is_some());
         assert_eq!(cache.remove_all().unwrap(), (1, 1), "one entry, one device");
         assert_eq!(cache.remembered_device(id().access_key_id), None);
+        assert!(
+            !cache.codes_path(id().device).exists(),
+            "the codes STS accepted go too"
+        );
         assert!(cache.load(&id()).is_none());
         assert!(
             tmp.path().join("c/notes.txt").exists(),

@@ -21,6 +21,7 @@ mod sdk_tls_retry;
 mod settings;
 mod sts;
 mod text;
+mod used_codes;
 mod write_profile;
 
 use crate::cli::Cli;

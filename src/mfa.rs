@@ -8,11 +8,12 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{ChildStdout, Command, ExitStatus, Stdio};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Error, Result, bail};
-use crate::log::debug;
+use crate::log::{debug, note};
 use crate::text;
+use crate::used_codes::TOTP_STEP;
 
 /// How a code will be obtained, decided before any code is needed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,17 +68,94 @@ impl MfaSource {
     }
 
     /// The code, asking for it if need be. `what` names the device and the duration.
-    pub fn code(&self, device: &str, what: &str) -> Result<String> {
+    /// `spent` says how many seconds ago STS accepted a code for this device, when that is
+    /// within `used_codes::REUSE_WINDOW`: such a code is never returned (§6).
+    pub fn code(&self, device: &str, what: &str, spent: Spent) -> Result<String> {
         match self {
-            Self::Given(code) => Ok(code.clone()),
-            Self::Process { command, timeout } => run_mfa_process(command, *timeout),
-            Self::Prompt => prompt(device, what),
-            Self::Stdin => stdin_code(device),
+            Self::Given(code) => unspent(code.clone(), "given", device, spent),
+            Self::Process { command, timeout } => fresh_from_process(
+                || run_mfa_process(command, *timeout),
+                &program_of(command),
+                device,
+                spent,
+                thread::sleep,
+                since_epoch,
+            ),
+            Self::Prompt => prompt(device, what, spent),
+            Self::Stdin => unspent(stdin_code(device)?, "from standard input", device, spent),
             Self::Refuse => Err(Error::new(format!(
                 "a new MFA code for {device} is needed ({what}) and --no-prompt forbids asking; run again without --no-prompt"
             ))),
         }
     }
+}
+
+/// How many seconds ago STS accepted a code for the device, if it counts as spent.
+pub type Spent<'a> = &'a dyn Fn(&str) -> Option<i64>;
+
+/// `code`, unless it is spent: then, at once, why it is not sent.
+fn unspent(code: String, from: &str, device: &str, spent: Spent) -> Result<String> {
+    match spent(&code) {
+        None => Ok(code),
+        Some(ago) => bail!(
+            "the MFA code {from} for {device} was accepted by STS {} s ago, and AWS accepts each code only once; wait for the next code your device shows and give that one",
+            ago.max(0)
+        ),
+    }
+}
+
+/// The code of `run` (mfa_process), run once more at the start of the next TOTP step when
+/// the first is spent; the same spent code then is refused. `sleep` and `clock` (the time
+/// since the Unix epoch) are the real ones but in tests.
+fn fresh_from_process(
+    mut run: impl FnMut() -> Result<String>,
+    program: &str,
+    device: &str,
+    spent: Spent,
+    mut sleep: impl FnMut(Duration),
+    clock: impl Fn() -> Duration,
+) -> Result<String> {
+    let code = run()?;
+    let Some(ago) = spent(&code) else {
+        return Ok(code);
+    };
+    let wait = until_next_step(clock());
+    note!(
+        "mfa_process '{program}' gave the code STS accepted {} s ago, and AWS accepts each code only once: waiting {:.1} s for the next {TOTP_STEP}-second step to run it again",
+        ago.max(0),
+        wait.as_secs_f64()
+    );
+    sleep(wait);
+    let code = run()?;
+    match spent(&code) {
+        None => Ok(code),
+        Some(ago) => bail!(
+            "mfa_process '{}' gave the code STS accepted {} s ago for {device} again at the next {TOTP_STEP}-second step, and AWS accepts each code only once; run it by hand to check that it prints the current code of that device",
+            text::escaped(program),
+            ago.max(0)
+        ),
+    }
+}
+
+/// From `since_epoch` to the start of the next TOTP step (steps are aligned to the epoch).
+fn until_next_step(since_epoch: Duration) -> Duration {
+    let step = Duration::from_secs(TOTP_STEP);
+    let into = since_epoch.as_nanos() % step.as_nanos();
+    step - Duration::from_nanos(into as u64)
+}
+
+fn since_epoch() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+/// The program of an `mfa_process` command, for messages (never its arguments).
+fn program_of(command: &str) -> String {
+    shell_words::split(command)
+        .ok()
+        .and_then(|words| words.into_iter().next())
+        .unwrap_or_default()
 }
 
 /// A code given on the command line or in the environment (`from` says which), checked
@@ -558,7 +636,7 @@ fn first_line_of(fd: RawFd, deadline: Instant) -> io::Result<Option<Vec<u8>>> {
 
 const ATTEMPTS: usize = 3;
 
-fn prompt(device: &str, what: &str) -> Result<String> {
+fn prompt(device: &str, what: &str, spent: Spent) -> Result<String> {
     debug!("asking for the code on the terminal");
     for _ in 0..ATTEMPTS {
         let config = rpassword::ConfigBuilder::new()
@@ -577,6 +655,11 @@ fn prompt(device: &str, what: &str) -> Result<String> {
             Err(_) => return Err(no_terminal()),
         };
         let code = answer.trim();
+        if is_code(code) && spent(code).is_some() {
+            // A try spent, as a typo is: the next code comes within 30 s.
+            tty_say("This code was just used; wait for the next one.\n");
+            continue;
+        }
         if is_code(code) {
             return Ok(code.to_string());
         }
@@ -586,7 +669,9 @@ fn prompt(device: &str, what: &str) -> Result<String> {
         }
         tty_say("That is not a 6-digit code; try again.\n");
     }
-    bail!("no valid MFA code after {ATTEMPTS} tries")
+    bail!(
+        "no valid MFA code after {ATTEMPTS} tries; run again and type the code your device shows now"
+    )
 }
 
 fn tty_say(text: &str) {
@@ -690,6 +775,74 @@ mod tests {
         use std::os::unix::ffi::OsStrExt;
         let err = parse_process_timeout(Some(OsStr::from_bytes(b"6\xff"))).unwrap_err();
         assert!(err.to_string().contains(PROCESS_TIMEOUT_VAR), "{err}");
+    }
+
+    /// Spent: 111111, accepted 12 s ago.
+    fn spent_111111(code: &str) -> Option<i64> {
+        (code == "111111").then_some(12)
+    }
+
+    #[test]
+    fn a_spent_given_code_is_refused_and_another_passes() {
+        let given = MfaSource::Given("111111".into());
+        let err = given
+            .code("arn:aws:iam::123456789012:mfa/alice", "x", &spent_111111)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("the MFA code given for arn:aws:iam::123456789012:mfa/alice was accepted by STS 12 s ago")
+                && err.contains("only once"),
+            "{err}"
+        );
+        assert!(!err.contains("111111"), "{err}");
+        let given = MfaSource::Given("222222".into());
+        assert_eq!(given.code("d", "x", &spent_111111).unwrap(), "222222");
+    }
+
+    #[test]
+    fn the_next_step_starts_on_a_multiple_of_30_seconds_since_the_epoch() {
+        let at = |s: f64| until_next_step(Duration::from_secs_f64(s));
+        assert_eq!(at(1_800_000_000.0), Duration::from_secs(30));
+        assert_eq!(at(1_800_000_001.0), Duration::from_secs(29));
+        assert_eq!(at(1_800_000_029.5), Duration::from_millis(500));
+        assert_eq!(at(1_800_000_030.25), Duration::from_millis(29_750));
+    }
+
+    /// mfa_process giving `codes` one after the other, at 1800000017 s since the epoch.
+    fn from_process(codes: &[&str]) -> (Result<String>, usize, Vec<Duration>) {
+        let mut codes = codes.iter();
+        let mut runs = 0;
+        let mut slept = Vec::new();
+        let code = fresh_from_process(
+            || {
+                runs += 1;
+                Ok(codes.next().unwrap().to_string())
+            },
+            "otp",
+            "arn:aws:iam::123456789012:mfa/alice",
+            &spent_111111,
+            |d| slept.push(d),
+            || Duration::from_secs(1_800_000_017),
+        );
+        (code, runs, slept)
+    }
+
+    #[test]
+    fn mfa_process_is_run_again_at_the_next_step_after_a_spent_code() {
+        let (code, runs, slept) = from_process(&["222222"]);
+        assert_eq!((code.unwrap().as_str(), runs, slept), ("222222", 1, vec![]));
+        let (code, runs, slept) = from_process(&["111111", "333333"]);
+        assert_eq!(code.unwrap(), "333333");
+        assert_eq!(runs, 2);
+        assert_eq!(slept, [Duration::from_secs(13)], "to 1800000030");
+        let (code, runs, slept) = from_process(&["111111", "111111"]);
+        let err = code.unwrap_err().to_string();
+        assert!(
+            err.starts_with("mfa_process 'otp' gave the code STS accepted 12 s ago for arn:aws:iam::123456789012:mfa/alice again at the next 30-second step"),
+            "{err}"
+        );
+        assert!(!err.contains("111111"), "{err}");
+        assert_eq!((runs, slept.len()), (2, 1), "run twice, no more");
     }
 
     const SECOND: Duration = Duration::from_secs(1);

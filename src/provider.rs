@@ -8,9 +8,11 @@ use crate::cache::{EntryId, Grant, Wanted};
 use crate::credentials::Credentials;
 use crate::error::Result;
 use crate::log::{debug, note, warning};
+use crate::mfa::MfaSource;
 use crate::plan::Plan;
 use crate::profile::ResolvedProfile;
 use crate::sts::{SigningKeys, Sts};
+use crate::used_codes::{REUSE_WINDOW, UsedCodes};
 
 /// What the commands hand over: the credentials and what goes with them (§5).
 #[derive(Debug)]
@@ -125,9 +127,10 @@ impl Provider<'_> {
                 // The client first: what it refuses (a CA bundle, FIPS with an endpoint)
                 // is said before a code is asked for.
                 let sts = self.sts()?;
-                let code = self.plan.code.code(&self.device, &what)?;
-                let mfa = Some((self.device.as_str(), code.as_str()));
-                return sts.assume_role(&long_term, role, role.duration, mfa);
+                return self.with_code(&what, |code| {
+                    let mfa = Some((self.device.as_str(), code));
+                    sts.assume_role(&long_term, role, role.duration, mfa)
+                });
             }
             let session_id = EntryId::session(plan, &self.device);
             let session = self.cached_or(&session_id, session_grant, || self.new_session())?;
@@ -205,13 +208,40 @@ impl Provider<'_> {
         let what = format!("MFA session of {}", human(plan.session_duration));
         // The client first: what it refuses is said before a code is asked for.
         let sts = self.sts()?;
-        let code = self.plan.code.code(&self.device, &what)?;
-        sts.get_session_token(
-            &self.long_term_keys(),
-            &self.device,
-            &code,
-            plan.session_duration,
-        )
+        self.with_code(&what, |code| {
+            sts.get_session_token(
+                &self.long_term_keys(),
+                &self.device,
+                code,
+                plan.session_duration,
+            )
+        })
+    }
+
+    /// A code for the device, sent by `send`: every code aws-mfa sends goes through here.
+    /// Under the device's lock from the check to the remembering, a code STS accepted for
+    /// the device within the window is never sent, and one it accepts now is remembered.
+    fn with_code<T>(&self, what: &str, send: impl FnOnce(&str) -> Result<T>) -> Result<T> {
+        let cache = &self.plan.cache;
+        // --no-prompt with no code fails at once, not after another run's lock.
+        let _lock = (self.plan.code != MfaSource::Refuse)
+            .then(|| cache.lock_codes(&self.device, self.plan.policy.lock_patience))
+            .transpose()?;
+        let used = UsedCodes::new(cache, &self.device);
+        let code = self
+            .plan
+            .code
+            .code(&self.device, what, &|code| used.spent(code))?;
+        // Refused, a code is not remembered: a typo is not spent, and AWS refuses a reused one.
+        let sent = send(&code)?;
+        // Not a warning: STS refuses the code again anyway, and a cache that cannot keep
+        // this (a full disk) cannot keep the credentials either, which is warned of.
+        if let Err(e) = used.remember(&code) {
+            debug!(
+                "the code STS accepted could not be remembered, so it is not refused if given again within {REUSE_WINDOW} s: {e}"
+            );
+        }
+        Ok(sent)
     }
 
     fn long_term_keys(&self) -> SigningKeys<'_> {

@@ -863,7 +863,8 @@ fn a_cache_hit_starts_no_thread_and_opens_no_socket() {
     cmd.args(["-f", "-qq", "-e", "trace=socket", "-o"])
         .arg(&trace)
         .arg(env!("CARGO_BIN_EXE_aws-mfa"))
-        .args(["env", "-p", "admin", "--refresh", "--token-code", CODE]);
+        // Another code: STS accepted CODE a moment ago, and aws-mfa never sends it again.
+        .args(["env", "-p", "admin", "--refresh", "--token-code", "654321"]);
     run(&mut cmd).assert_success();
     let calls = std::fs::read_to_string(&trace).expect("strace wrote its trace");
     assert!(

@@ -350,11 +350,12 @@ fn services_section_endpoint_is_used_with_botocores_precedence() {
         sb.proxy.summary()
     );
 
-    // AWS_ENDPOINT_URL beats the services section; AWS_ENDPOINT_URL_STS beats both.
+    // AWS_ENDPOINT_URL beats the services section; AWS_ENDPOINT_URL_STS beats both. Each
+    // call has a code of its own: aws-mfa never sends a code STS just accepted.
     sb.write_config(&services_config(&dead, &dead, ""));
-    run(&mut sb.cmd(["env", "-p", "corp", "--token-code", CODE, "--refresh"])).assert_success();
+    run(&mut sb.cmd(["env", "-p", "corp", "--token-code", "654321", "--refresh"])).assert_success();
     assert_eq!(sb.proxy.count("GetSessionToken"), 2);
-    let mut cmd = sb.cmd(["env", "-p", "corp", "--token-code", CODE, "--refresh"]);
+    let mut cmd = sb.cmd(["env", "-p", "corp", "--token-code", "246810", "--refresh"]);
     cmd.env("AWS_ENDPOINT_URL", &dead)
         .env("AWS_ENDPOINT_URL_STS", sb.endpoint());
     run(&mut cmd).assert_success();

@@ -69,39 +69,41 @@ fn in_exec_write_profile_takes_a_value_only_after_equals() {
 #[test]
 fn no_session_is_not_served_a_cached_chained_role_session() {
     let sb = Sandbox::new();
-    let exec = |extra: &[&str]| {
-        let mut args = vec!["exec", "-p", "admin", "--token-code", CODE];
+    // The second code is another: aws-mfa never sends a code STS just accepted.
+    let exec = |code: &str, extra: &[&str]| {
+        let mut args = vec!["exec", "-p", "admin", "--token-code", code];
         args.extend_from_slice(extra);
         args.extend(["--", "true"]);
         run(&mut sb.cmd(args)).assert_success();
     };
-    exec(&[]);
+    exec(CODE, &[]);
     assert_eq!(sb.proxy.count("AssumeRole"), 1);
-    exec(&["--no-session", "--duration", "43200"]);
+    exec("654321", &["--no-session", "--duration", "43200"]);
     let calls = sb.proxy.requests_for("AssumeRole");
     assert_eq!(calls.len(), 2, "{}", sb.proxy.summary());
     assert_eq!(
         calls[1].param("TokenCode"),
-        Some(CODE),
+        Some("654321"),
         "the code was not used"
     );
     assert_eq!(calls[1].param("DurationSeconds"), Some("43200"));
     // The direct session now serves both kinds of request.
-    exec(&["--no-session", "--duration", "43200"]);
-    exec(&[]);
+    exec("654321", &["--no-session", "--duration", "43200"]);
+    exec("654321", &[]);
     assert_eq!(sb.proxy.count("AssumeRole"), 2, "{}", sb.proxy.summary());
 }
 
 #[test]
 fn a_cached_session_shorter_than_asked_is_renewed_and_a_longer_one_served() {
     let sb = Sandbox::new();
-    let exec = |duration: &str| {
+    // Each STS call with a code of its own: aws-mfa never sends a code STS just accepted.
+    let exec = |duration: &str, code: &str| {
         run(&mut sb.cmd([
             "exec",
             "-p",
             "dev",
             "--token-code",
-            CODE,
+            code,
             "--duration",
             duration,
             "--",
@@ -109,12 +111,12 @@ fn a_cached_session_shorter_than_asked_is_renewed_and_a_longer_one_served() {
         ]))
         .assert_success();
     };
-    exec("900");
-    exec("43200");
+    exec("900", CODE);
+    exec("43200", "654321");
     let calls = sb.proxy.requests_for("GetSessionToken");
     assert_eq!(calls.len(), 2, "{}", sb.proxy.summary());
     assert_eq!(calls[1].param("DurationSeconds"), Some("43200"));
-    exec("3600");
+    exec("3600", "654321");
     assert_eq!(
         sb.proxy.count("GetSessionToken"),
         2,

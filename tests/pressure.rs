@@ -1154,9 +1154,15 @@ fn a_hostile_user_name_becomes_an_allowed_role_session_name() {
         "",
     ];
     for (i, user) in users.iter().enumerate() {
-        // Each run asks STS: two users may map to the same name, hence the same entry.
-        let extra = if i == 0 { vec![] } else { vec!["--refresh"] };
-        let r = run(exec_with_code(&sb, "admin", &extra, &["true"]).env("USER", user));
+        // Each run asks STS: two users may map to the same name, hence the same entry. Each
+        // with a code of its own: aws-mfa never sends a code STS just accepted.
+        let code = format!("65432{i}");
+        let mut args = vec!["exec", "-p", "admin", "--token-code", &code];
+        if i > 0 {
+            args.push("--refresh");
+        }
+        args.extend(["--", "true"]);
+        let r = run(sb.cmd(args).env("USER", user));
         assert_ok(&r);
         let sent = sb.proxy.requests_for("AssumeRole");
         let name = sent

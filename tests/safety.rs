@@ -379,7 +379,17 @@ fn a_directory_where_the_cache_file_belongs_still_hands_over_and_says_so() {
     let entry = sb.cache_entries().pop().expect("an entry");
     std::fs::remove_file(&entry).unwrap();
     std::fs::create_dir(&entry).unwrap();
-    let r = run(&mut exec_env(&sb, &["--refresh"]));
+    // Another code: aws-mfa never sends a code STS just accepted.
+    let r = run(&mut sb.cmd([
+        "exec",
+        "-p",
+        "dev",
+        "--token-code",
+        "654321",
+        "--refresh",
+        "--",
+        "env",
+    ]));
     assert_handed_over_with_one_warning(&r);
     assert!(r.stderr.contains("is a directory"), "{}", r.dump());
     assert_eq!(sb.proxy.count("GetSessionToken"), 2);
@@ -430,9 +440,10 @@ fn the_classic_section_is_renewed_when_its_keys_or_device_change() {
         )
     };
     sb.write_credentials(&long_term(ACCESS_KEY_ID, DEVICE));
-    let classic = |sb: &Sandbox| run(sb.cmd(["-p", "dev"]).env("AWS_MFA_TOKEN_CODE", CODE));
-    classic(&sb).assert_success();
-    let r = classic(&sb);
+    let classic =
+        |sb: &Sandbox, code: &str| run(sb.cmd(["-p", "dev"]).env("AWS_MFA_TOKEN_CODE", code));
+    classic(&sb, CODE).assert_success();
+    let r = classic(&sb, CODE);
     r.assert_success();
     assert!(r.stdout.contains("still valid"), "{}", r.dump());
     assert_eq!(sb.proxy.count("GetSessionToken"), 1);
@@ -451,9 +462,10 @@ fn the_classic_section_is_renewed_when_its_keys_or_device_change() {
             "arn:aws:iam::123456789012:mfa/bob",
         ),
     ];
-    for (calls, (what, key, device)) in (2..).zip(changes) {
+    // Each renewal with a code of its own: aws-mfa never sends a code STS just accepted.
+    for ((calls, code), (what, key, device)) in (2..).zip(["654321", "246810"]).zip(changes) {
         replace_long_term(&sb, &long_term(key, device));
-        let r = classic(&sb);
+        let r = classic(&sb, code);
         r.assert_success();
         assert!(
             r.stdout.contains("wrote [dev]"),
@@ -862,7 +874,16 @@ fn a_directory_in_place_of_an_entry_is_said_once() {
         std::fs::remove_file(entry).unwrap();
     }
     std::fs::create_dir(&role_entry).unwrap();
-    let r = run(&mut sb.cmd(["exec", "-p", "admin", "--token-code", CODE, "--", "true"]));
+    // Another code: aws-mfa never sends a code STS just accepted.
+    let r = run(&mut sb.cmd([
+        "exec",
+        "-p",
+        "admin",
+        "--token-code",
+        "654321",
+        "--",
+        "true",
+    ]));
     r.assert_success();
     let said = r
         .stderr

@@ -83,7 +83,8 @@ fn the_python_tools_option_spellings_are_accepted() {
         "--assume",
         ROLE_ADMIN,
         "--mfa-token",
-        CODE,
+        // Another code: aws-mfa never sends a code STS just accepted.
+        "654321",
         "--force",
     ]));
     r.assert_success();
@@ -148,7 +149,15 @@ fn unambiguous_prefixes_of_long_options_are_taken_as_argparse_takes_them() {
     assert_eq!(calls[0].param("DurationSeconds"), Some("900"));
     assert_eq!(calls[0].param("TokenCode"), Some(CODE));
     // `--long` is --long-term-suffix under either of its names: no ambiguity.
-    let r = run(&mut sb.cmd(["--prof=dev", "--long", "long-term", "--f", "--tok", CODE]));
+    // Another code: aws-mfa never sends a code STS just accepted.
+    let r = run(&mut sb.cmd([
+        "--prof=dev",
+        "--long",
+        "long-term",
+        "--f",
+        "--tok",
+        "654321",
+    ]));
     r.assert_success();
     assert!(r.stdout.contains("wrote [dev]"), "{}", r.dump());
     assert_eq!(sb.proxy.count("GetSessionToken"), 2);
@@ -539,20 +548,21 @@ fn the_classic_run_reads_the_code_from_a_standard_input_that_is_no_terminal() {
     let r = run(&mut sh(&sb, "echo nonsense | \"$AWS_MFA\" -p dev"));
     r.assert_success();
     assert!(r.stdout.contains("still valid"), "{}", r.dump());
-    // A flag or variable comes first; the line is then not read.
+    // A flag or variable comes first; the line is then not read. Each STS call has a
+    // code of its own: aws-mfa never sends a code STS just accepted.
     let r = run(&mut sh(
         &sb,
-        &format!("echo 000000 | \"$AWS_MFA\" -p dev --force --token-code {CODE}"),
+        "echo 000000 | \"$AWS_MFA\" -p dev --force --token-code 654321",
     ));
     r.assert_success();
     assert_eq!(
         sb.proxy.requests_for("GetSessionToken")[1].param("TokenCode"),
-        Some(CODE)
+        Some("654321")
     );
     // Only the first line counts, spaces and CR around it dropped.
     let r = run(&mut sh(
         &sb,
-        &format!("printf ' {CODE}\\r\\nmore\\n' | \"$AWS_MFA\" -p dev --force"),
+        "printf ' 246810\\r\\nmore\\n' | \"$AWS_MFA\" -p dev --force",
     ));
     r.assert_success();
     assert_eq!(sb.proxy.count("GetSessionToken"), 3);
