@@ -1,6 +1,6 @@
 //! The only module that talks to AWS: GetSessionToken, AssumeRole and the MFA device
-//! lookup (GetCallerIdentity, IAM ListMFADevices), and the translation of their answers
-//! into one sentence each.
+//! lookup (GetCallerIdentity, then IAM ListMFADevices through src/iam.rs), and the
+//! translation of their answers into one sentence each.
 //!
 //! The client is built from explicit keys and region: no default credential chain, no
 //! IMDS probes. A current-thread tokio runtime is made here, and only here, so the
@@ -338,44 +338,24 @@ impl Sts {
         let user = user_path.rsplit('/').next().unwrap_or(user_path);
         debug!("no MFA device configured; asking IAM for those of user {user}");
 
-        let mut config = aws_sdk_iam::Config::builder()
-            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
-            .region(aws_sdk_iam::config::Region::new(self.region.clone()))
-            .timeout_config(timeouts())
-            .retry_config(self.retry.clone())
-            // A custom endpoint takes no variant: the SDK would refuse FIPS with it.
-            .use_fips(self.fips && iam_endpoint.is_none())
-            .use_dual_stack(self.dualstack && iam_endpoint.is_none())
-            .credentials_provider(aws_sdk_iam::config::Credentials::new(
-                keys.access_key_id,
-                keys.secret_access_key,
-                keys.session_token.map(str::to_string),
-                None,
-                "aws-mfa",
-            ));
-        if let Some(url) = iam_endpoint {
-            config = config.endpoint_url(url);
-        }
-        if let Some(http) = &self.http {
-            config = config.http_client(http.clone());
-        }
-        let iam = aws_sdk_iam::Client::from_conf(config.build());
-        let listed = self
-            .runtime
-            .block_on(iam.list_mfa_devices().user_name(user).send())
-            .map_err(|e| {
-                let code = e.as_service_error().and_then(|s| s.code()).unwrap_or("no answer");
-                Error::new(format!(
-                    "no MFA device is configured and IAM did not list those of user {user} ({code}); give the device with --device or mfa_serial"
-                ))
-            })?;
-        let devices: Vec<&str> = listed
-            .mfa_devices()
-            .iter()
-            .map(|d| d.serial_number())
-            .collect();
+        let request = crate::iam::Request {
+            keys,
+            user,
+            region: &self.region,
+            endpoint_url: iam_endpoint,
+            fips: self.fips,
+            dualstack: self.dualstack,
+            http: self.http.clone(),
+            retry: self.retry.clone(),
+            timeouts: timeouts(),
+        };
+        let devices = crate::iam::list_mfa_devices(&self.runtime, &request).map_err(|e| {
+            Error::new(format!(
+                "no MFA device is configured and IAM did not list those of user {user} ({e}); give the device with --device or mfa_serial"
+            ))
+        })?;
         match devices.as_slice() {
-            [device] => Ok(device.to_string()),
+            [device] => Ok(device.clone()),
             [] => Err(Error::new(format!(
                 "IAM user {user} has no MFA device; assign one in IAM, or give it with --device or mfa_serial"
             ))),
