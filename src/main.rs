@@ -6,6 +6,7 @@ mod cli;
 mod cmd;
 mod credentials;
 mod error;
+mod iam;
 mod ini;
 mod ini_edit;
 mod keys;

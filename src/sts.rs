@@ -1,6 +1,6 @@
 //! The only module that talks to AWS: GetSessionToken, AssumeRole and the MFA device
-//! lookup (GetCallerIdentity, IAM ListMFADevices), and the translation of their answers
-//! into one sentence each.
+//! lookup (GetCallerIdentity, then IAM ListMFADevices through src/iam.rs), and the
+//! translation of their answers into one sentence each.
 //!
 //! The client is built from explicit keys and region: no default credential chain, no
 //! IMDS probes. A current-thread tokio runtime is made here, and only here, so the
@@ -170,13 +170,6 @@ impl ResolveEndpoint for LegacyGlobal {
             Err(e) => EndpointFuture::ready(Err(e.into())),
         }
     }
-}
-
-/// Why IAM listed no MFA devices: its policy denied it, or anything else (the error code).
-#[derive(Debug, PartialEq, Eq)]
-enum ListRefusal {
-    Denied,
-    Other(String),
 }
 
 /// What a call was about, for translating its errors.
@@ -364,7 +357,7 @@ impl Sts {
         debug!("no MFA device configured; asking IAM for those of user {user}");
         let devices = match self.list_mfa_devices(keys, user, iam_endpoint) {
             Ok(devices) => devices,
-            Err(ListRefusal::Denied) if user_given => {
+            Err(denied) if user_given && denied.is_access_denied() => {
                 // As iam-mfa's policy (`mfa/${aws:username}`) and aws-2fa-access-keys name it.
                 let mut parts = arn.split(':');
                 let partition = parts.nth(1).unwrap_or("aws");
@@ -375,15 +368,9 @@ impl Sts {
                 );
                 return Ok(device);
             }
-            Err(refused) => {
-                let code = match &refused {
-                    ListRefusal::Denied => "AccessDenied",
-                    ListRefusal::Other(code) => code,
-                };
-                bail!(
-                    "no MFA device is configured and IAM did not list those of user {user} ({code}); {give}"
-                );
-            }
+            Err(refused) => bail!(
+                "no MFA device is configured and IAM did not list those of user {user} ({refused}); {give}"
+            ),
         };
         match devices.as_slice() {
             [device] => Ok(device.to_string()),
@@ -399,48 +386,25 @@ impl Sts {
         }
     }
 
-    /// IAM ListMFADevices for `user`, signed by `keys`: the serial numbers listed. The one
-    /// IAM call, kept apart so that it can be made otherwise.
+    /// IAM ListMFADevices for `user`, signed by `keys`: the serial numbers listed (src/iam.rs).
     fn list_mfa_devices(
         &self,
         keys: &SigningKeys,
         user: &str,
         iam_endpoint: Option<&str>,
-    ) -> std::result::Result<Vec<String>, ListRefusal> {
-        let mut config = aws_sdk_iam::Config::builder()
-            .behavior_version(aws_sdk_iam::config::BehaviorVersion::latest())
-            .region(aws_sdk_iam::config::Region::new(self.region.clone()))
-            .timeout_config(timeouts())
-            .retry_config(self.retry.clone())
-            // A custom endpoint takes no variant: the SDK would refuse FIPS with it.
-            .use_fips(self.fips && iam_endpoint.is_none())
-            .use_dual_stack(self.dualstack && iam_endpoint.is_none())
-            .credentials_provider(aws_sdk_iam::config::Credentials::new(
-                keys.access_key_id,
-                keys.secret_access_key,
-                keys.session_token.map(str::to_string),
-                None,
-                "aws-mfa",
-            ));
-        if let Some(url) = iam_endpoint {
-            config = config.endpoint_url(url);
-        }
-        if let Some(http) = &self.http {
-            config = config.http_client(http.clone());
-        }
-        let iam = aws_sdk_iam::Client::from_conf(config.build());
-        let listed = self
-            .runtime
-            .block_on(iam.list_mfa_devices().user_name(user).send())
-            .map_err(|e| match e.as_service_error().and_then(|s| s.code()) {
-                Some("AccessDenied" | "AccessDeniedException") => ListRefusal::Denied,
-                code => ListRefusal::Other(code.unwrap_or("no answer").to_string()),
-            })?;
-        Ok(listed
-            .mfa_devices()
-            .iter()
-            .map(|d| d.serial_number().to_string())
-            .collect())
+    ) -> std::result::Result<Vec<String>, crate::iam::IamError> {
+        let request = crate::iam::Request {
+            keys,
+            user,
+            region: &self.region,
+            endpoint_url: iam_endpoint,
+            fips: self.fips,
+            dualstack: self.dualstack,
+            http: self.http.clone(),
+            retry: self.retry.clone(),
+            timeouts: timeouts(),
+        };
+        crate::iam::list_mfa_devices(&self.runtime, &request)
     }
 
     /// STS's credentials, refused when an answer cut short left a part empty or the

@@ -559,46 +559,60 @@ fn readme_commands() -> Vec<String> {
         .collect()
 }
 
-/// (c) The README's test command is the one `.ci/run` runs, and its install command builds
-/// what CI checks: the same `Cargo.lock` (`--locked`, as every cargo command of CI) and the
-/// toolchain of `rust-version`.
+/// (c) The README's test command is the one `.ci/run` runs, alone, and its install command
+/// builds what CI checks: the same `Cargo.lock` (`--locked`, as every cargo command of the
+/// test command) and the toolchain of `rust-version`.
 #[test]
 fn the_readme_test_and_install_commands_are_the_ones_ci_runs() {
     let ci = read(".ci/run");
-    let ci_lines: Vec<&str> = ci.lines().map(str::trim).collect();
-    let marker = ci_lines
-        .iter()
-        .position(|l| *l == "# The README's test command:")
-        .expect(".ci/run marks the README's test command");
-    let ci_test = ci_lines[marker + 1];
-    assert!(
-        ci_test.starts_with("cargo test"),
-        ".ci/run's test command is {ci_test:?}"
+    let ci_commands: Vec<&str> = ci
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    assert_eq!(
+        ci_commands,
+        [r#"cd "$(dirname "$0")/.." && exec tests/run"#],
+        ".ci/run must run the README's test command, tests/run, and nothing else"
     );
 
     let commands = readme_commands();
     let tests: Vec<&String> = commands
         .iter()
-        .filter(|c| c.starts_with("cargo test"))
+        .filter(|c| c.starts_with("tests/run"))
         .collect();
     assert!(!tests.is_empty(), "the README gives no test command");
     for command in &tests {
         assert_eq!(
             command.as_str(),
-            ci_test,
+            "tests/run",
             "the README's test command is not the one .ci/run runs"
         );
     }
+    // Any other cargo test of the README is the fast loop, the unit tests alone.
+    for command in commands.iter().filter(|c| c.starts_with("cargo test")) {
+        assert_eq!(
+            command.as_str(),
+            "cargo test --locked --bins",
+            "the README gives a test command that CI does not run"
+        );
+    }
 
-    let cargo_in_ci: Vec<&&str> = ci_lines
-        .iter()
-        .filter(|l| l.starts_with("cargo ") && !l.starts_with("cargo fmt"))
+    let run = read("tests/run");
+    let cargo_in_run: Vec<&str> = run
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.find("cargo ").map(|at| &l[at..]))
         .collect();
-    assert!(!cargo_in_ci.is_empty());
-    for line in &cargo_in_ci {
+    assert!(
+        cargo_in_run.contains(&"cargo test --locked"),
+        "tests/run does not run the suites: {cargo_in_run:?}"
+    );
+    for line in cargo_in_run.iter().filter(|l| !l.starts_with("cargo fmt")) {
         assert!(
             line.contains(" --locked"),
-            ".ci/run builds without --locked: {line}"
+            "tests/run builds without --locked: {line}"
         );
     }
     let installs: Vec<&String> = commands
