@@ -300,3 +300,48 @@ fn setup_into_a_readable_file_warns_about_long_term_keys_not_session_credentials
     );
     assert!(!stderr.contains("session credentials"), "{stderr}");
 }
+
+// ---------------------------------------------------------------------------------------
+// The Python tools' prefixes
+// ---------------------------------------------------------------------------------------
+
+/// Prefixes argparse took as one option of the Python aws-mfa (0.0.12) or aws-mfa-spok
+/// (0.0.14), where aws-mfa has more options starting so.
+const PYTHON_ONLY_PREFIXES: &[&str] = &["--r", "--ro", "--rol", "--role", "--role-", "--c", "--m"];
+
+#[test]
+fn a_prefix_of_one_python_option_is_that_option_in_the_classic_workflow() {
+    let sb = Sandbox::empty();
+    sb.write_config("");
+    for prefix in PYTHON_ONLY_PREFIXES {
+        // No such profile: an error of the run (exit 1), not of the command line (exit 2).
+        let r = run(&mut sb.cmd(["-p", "nothing", prefix, "value"]));
+        assert_eq!(r.code(), Some(1), "{prefix}: {}", r.dump());
+    }
+    // What they mean: --role is --role-session-name, --m is --mfa-token (the code), --c is
+    // --creds-file.
+    let credentials = sb.root.join("python-credentials");
+    std::fs::write(
+        &credentials,
+        format!(
+            "[dev-long-term]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\naws_mfa_device = {DEVICE}\n"
+        ),
+    )
+    .unwrap();
+    let path = credentials.to_string_lossy().to_string();
+    let r = run(&mut sb.cmd([
+        "-p", "dev", "--assume", ROLE_ADMIN, "--role", "rev11", "--m", CODE, "--c", &path,
+    ]));
+    r.assert_success();
+    let assumed = sb.proxy.requests_for("AssumeRole");
+    assert_eq!(assumed.len(), 1, "{}", sb.proxy.summary());
+    assert_eq!(assumed[0].param("RoleSessionName"), Some("rev11"));
+    let sessions = sb.proxy.requests_for("GetSessionToken");
+    assert_eq!(sessions[0].param("TokenCode"), Some(CODE));
+    let written = std::fs::read_to_string(&credentials).unwrap();
+    assert!(written.contains("\n[dev]\n"), "{written}");
+    // After a command, aws-mfa's own options decide: still ambiguous.
+    let r = run(&mut sb.cmd(["env", "-p", "dev", "--role", "x"]));
+    r.assert_code(2);
+    assert!(r.stderr.contains("ambiguous"), "{}", r.dump());
+}
