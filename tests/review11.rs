@@ -345,3 +345,56 @@ fn a_prefix_of_one_python_option_is_that_option_in_the_classic_workflow() {
     r.assert_code(2);
     assert!(r.stderr.contains("ambiguous"), "{}", r.dump());
 }
+
+// ---------------------------------------------------------------------------------------
+// A code on standard input that does not come at once
+// ---------------------------------------------------------------------------------------
+
+/// A tool that leaves standard input open with nothing written (an IDE's task runner, a
+/// parent's `subprocess` pipe): the Python aws-mfa printed its prompt and waited; aws-mfa
+/// says at once what it waits for, and still takes the code when it comes.
+#[test]
+fn a_silent_standard_input_is_told_what_it_is_waited_for() {
+    use std::io::{BufRead, BufReader, Write};
+    use std::process::Stdio;
+    let sb = Sandbox::empty();
+    sb.write_config("");
+    sb.write_credentials(&format!(
+        "[dev-long-term]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\naws_mfa_device = {DEVICE}\n"
+    ));
+    let mut child = sb
+        .cmd(["-p", "dev"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start aws-mfa");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let said = rx.recv_timeout(Duration::from_secs(15));
+    let Ok(line) = said else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("nothing said on stderr within 15 s while waiting on standard input");
+    };
+    assert!(
+        line.contains("standard input") && line.contains(DEVICE) && line.contains("60 s"),
+        "{line}"
+    );
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{CODE}").unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().expect("wait for aws-mfa");
+    reader.join().expect("stderr reader");
+    let rest: Vec<String> = rx.try_iter().collect();
+    assert!(out.status.success(), "{out:?}\n{rest:?}");
+    assert!(rest.is_empty(), "one line only: {rest:?}");
+    let sessions = sb.proxy.requests_for("GetSessionToken");
+    assert_eq!(sessions.len(), 1, "{}", sb.proxy.summary());
+    assert_eq!(sessions[0].param("TokenCode"), Some(CODE));
+}
