@@ -398,3 +398,123 @@ fn a_silent_standard_input_is_told_what_it_is_waited_for() {
     assert_eq!(sessions.len(), 1, "{}", sb.proxy.summary());
     assert_eq!(sessions[0].param("TokenCode"), Some(CODE));
 }
+
+// ---------------------------------------------------------------------------------------
+// The README's iam-mfa command beside a `[default]` of the config
+// ---------------------------------------------------------------------------------------
+
+/// Runs the real `aws` CLI against moto as its default administrator.
+fn aws(sb: &Sandbox, args: &[&str]) -> serde_json::Value {
+    let mut cmd = sb.command(require_tool("aws"));
+    cmd.args(args)
+        .args(["--output", "json", "--region", "us-east-1"])
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
+        .env("AWS_ENDPOINT_URL", moto().url());
+    let r = run(&mut cmd);
+    r.assert_success();
+    if r.stdout.trim().is_empty() {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.dump()))
+}
+
+/// The command lines of the ```sh blocks of the README section headed `heading`.
+fn readme_commands(heading: &str) -> Vec<Vec<String>> {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let (mut inside, mut in_sh, mut commands) = (false, false, Vec::new());
+    for line in readme.lines() {
+        if let Some(info) = line.trim_start().strip_prefix("```") {
+            in_sh = !in_sh && inside && info.trim() == "sh";
+            continue;
+        }
+        if line.starts_with('#') {
+            inside = line.trim_start_matches('#').trim() == heading;
+        } else if in_sh && !line.trim().is_empty() {
+            commands.push(shell_words::split(line).expect("a command line"));
+        }
+    }
+    commands
+}
+
+/// iam-mfa's SOURCE gives the keys and the settings; the `[default]` that `aws configure`
+/// leaves (its region, here also a role) is none of iam-mfa's business, nor of its
+/// replacement's: the README says `[corp-session]` gets corp's region.
+#[test]
+fn the_readme_iam_mfa_command_takes_corps_settings_not_defaults() {
+    let sb = Sandbox::empty();
+    let user = "rev11-iam-mfa";
+    aws(&sb, &["iam", "create-user", "--user-name", user]);
+    let key = aws(&sb, &["iam", "create-access-key", "--user-name", user]);
+    let field = |k: &str| key["AccessKey"][k].as_str().unwrap().to_string();
+    let seed = sb.root.join("device.seed");
+    let device = aws(
+        &sb,
+        &[
+            "iam",
+            "create-virtual-mfa-device",
+            "--virtual-mfa-device-name",
+            user,
+            "--outfile",
+            &seed.to_string_lossy(),
+            "--bootstrap-method",
+            "Base32StringSeed",
+        ],
+    );
+    let serial = device["VirtualMFADevice"]["SerialNumber"].as_str().unwrap();
+    aws(
+        &sb,
+        &[
+            "iam",
+            "enable-mfa-device",
+            "--user-name",
+            user,
+            "--serial-number",
+            serial,
+            "--authentication-code1",
+            "123456",
+            "--authentication-code2",
+            "654321",
+        ],
+    );
+    let corp = format!(
+        "[corp]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+        field("AccessKeyId"),
+        field("SecretAccessKey")
+    );
+    sb.write_credentials(&corp);
+    sb.write_config(&format!(
+        "[default]\nregion = us-east-1\nrole_arn = {ROLE_ADMIN}\nsource_profile = corp\n\n\
+         [profile corp]\nregion = eu-west-1\n"
+    ));
+    let commands = readme_commands("Coming from iam-mfa");
+    assert_eq!(commands.len(), 1, "{commands:?}");
+    let args: Vec<String> = commands[0][1..]
+        .iter()
+        .map(|a| {
+            if a == "alice" {
+                user.to_string()
+            } else {
+                a.clone()
+            }
+        })
+        .chain(["--token-code".to_string(), CODE.to_string()])
+        .collect();
+    let r = run(&mut sb.cmd(&args));
+    r.assert_success();
+    assert_eq!(
+        sb.proxy.count("AssumeRole"),
+        0,
+        "{args:?}: {}",
+        sb.proxy.summary()
+    );
+    let text = std::fs::read_to_string(&sb.credentials).unwrap();
+    let session = &text[text.find("[corp-session]").expect("[corp-session]")..];
+    assert!(
+        session.contains("\nregion = eu-west-1\n"),
+        "{args:?}:\n{text}"
+    );
+    let sessions = sb.proxy.requests_for("GetSessionToken");
+    assert_eq!(sessions[0].param("SerialNumber"), Some(serial));
+}
