@@ -97,8 +97,9 @@ function _aws_mfa_use
     end
     string join \n -- $out | source
     _aws_mfa_record $out
-    # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
-    # margin would make every renewal fail or repeat.
+    # Remembered for auto-renew; a one-time code, a forced refresh, another renewal margin
+    # and a second --no-prompt would make every renewal fail or repeat. In any spelling the
+    # program took: -m, an alias, or a prefix of the long name (it named one option).
     set -g _aws_mfa_use_profile $profile
     set -g _aws_mfa_use_args
     set -l skip 0
@@ -108,15 +109,37 @@ function _aws_mfa_use
             continue
         end
         switch $arg
-            case --token-code --min-remaining
+            case -m
                 set skip 1
-            case '--token-code=*' '--min-remaining=*' --refresh --force
+            case '-m?*'
+            case '--?*=*'
+                set -l name (string split -m 1 = -- $arg)[1]
+                _aws_mfa_names $name --token-code --mfa-token --min-remaining
+                or set -a _aws_mfa_use_args $arg
+            case '--?*'
+                if _aws_mfa_names $arg --token-code --mfa-token --min-remaining
+                    set skip 1
+                else if not _aws_mfa_names $arg --refresh --force --no-prompt
+                    set -a _aws_mfa_use_args $arg
+                end
             case '*'
                 set -a _aws_mfa_use_args $arg
         end
     end
     set -g _aws_mfa_failed_key
     return 0
+end
+
+# Whether the long option $argv[1] names one of $argv[2..]: it is one, or a prefix of one.
+function _aws_mfa_names
+    set -l given $argv[1]
+    set -l length (string length -- $given)
+    for name in $argv[2..-1]
+        if test (string sub -l $length -- $name) = $given
+            return 0
+        end
+    end
+    return 1
 end
 
 function _aws_mfa_off

@@ -121,22 +121,39 @@ function global:_AwsMfaUse([System.Management.Automation.CommandInfo] $Bin, [obj
     }
     Invoke-Expression (@($out) -join "`n")
     _AwsMfaRecord @($out)
-    # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
-    # margin would make every renewal fail or repeat.
+    # Remembered for auto-renew; a one-time code, a forced refresh, another renewal margin
+    # and a second --no-prompt would make every renewal fail or repeat. In any spelling the
+    # program took: -m, an alias, or a prefix of the long name (it named one option).
+    $withValue = @('--token-code', '--mfa-token', '--min-remaining')
+    $flags = @('--refresh', '--force', '--no-prompt')
     $keep = @()
     $skip = $false
     foreach ($arg in $options) {
         $text = [string]$arg
         if ($skip) { $skip = $false; continue }
-        if ($text -ceq '--token-code' -or $text -ceq '--min-remaining') { $skip = $true; continue }
-        if ($text -clike '--token-code=*' -or $text -clike '--min-remaining=*' -or
-            $text -ceq '--refresh' -or $text -ceq '--force') { continue }
+        if ($text -ceq '-m') { $skip = $true; continue }
+        if ($text -clike '-m?*') { continue }
+        if ($text -clike '--?*=*') {
+            $long = ($text -split '=', 2)[0]
+            if (_AwsMfaAbbreviates $long $withValue) { continue }
+        } elseif ($text -clike '--?*') {
+            if (_AwsMfaAbbreviates $text $withValue) { $skip = $true; continue }
+            if (_AwsMfaAbbreviates $text $flags) { continue }
+        }
         $keep += $text
     }
     $global:_AwsMfaUseProfile = $name
     $global:_AwsMfaUseArgs = $keep
     $global:_AwsMfaFailedKey = $null
     $global:LASTEXITCODE = 0
+}
+
+# Whether the long option $Given names one of $Names: it is one, or a prefix of one.
+function global:_AwsMfaAbbreviates([string] $Given, [string[]] $Names) {
+    foreach ($name in $Names) {
+        if ($name.StartsWith($Given, [System.StringComparison]::Ordinal)) { return $true }
+    }
+    return $false
 }
 
 function global:_AwsMfaOff([object[]] $Rest) {

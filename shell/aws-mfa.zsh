@@ -112,22 +112,45 @@ _aws_mfa_use() {
     if [[ -n ${AWS_MFA_PROFILE-} ]]; then unset $_aws_mfa_vars; fi
     eval "$out"
     _aws_mfa_record "$out"
-    # Remembered for auto-renew; a one-time code, a forced refresh and another renewal
-    # margin would make every renewal fail or repeat.
+    # Remembered for auto-renew; a one-time code, a forced refresh, another renewal margin
+    # and a second --no-prompt would make every renewal fail or repeat. In any spelling the
+    # program took: -m, an alias, or a prefix of the long name (it named one option).
     _aws_mfa_use_profile=$profile
     _aws_mfa_use_args=()
     while (( $# > 0 )); do
         case $1 in
-        --token-code | --min-remaining)
+        -m)
             if (( $# > 1 )); then shift; fi
             ;;
-        --token-code=* | --min-remaining=* | --refresh | --force) ;;
+        -m?*) ;;
+        --?*=*)
+            _aws_mfa_names "${1%%=*}" --token-code --mfa-token --min-remaining ||
+                _aws_mfa_use_args+=("$1")
+            ;;
+        --?*)
+            if _aws_mfa_names "$1" --token-code --mfa-token --min-remaining; then
+                if (( $# > 1 )); then shift; fi
+            elif ! _aws_mfa_names "$1" --refresh --force --no-prompt; then
+                _aws_mfa_use_args+=("$1")
+            fi
+            ;;
         *) _aws_mfa_use_args+=("$1") ;;
         esac
         shift
     done
     _aws_mfa_failed_key=
     return 0
+}
+
+# Whether the long option $1 names one of $2…: it is one, or a prefix of one.
+_aws_mfa_names() {
+    emulate -L zsh
+    local given=$1 name
+    shift
+    for name in "$@"; do
+        if [[ $name == "$given"* ]]; then return 0; fi
+    done
+    return 1
 }
 
 _aws_mfa_off() {

@@ -72,8 +72,7 @@ impl Cli {
     /// `aws-mfa -p dev exec …` is refused rather than silently ignoring `-p`.
     pub fn parse_checked() -> Self {
         use clap::{CommandFactory, FromArgMatches, error::ErrorKind, parser::ValueSource};
-        let matches = Self::command()
-            .try_get_matches()
+        let matches = matches_from(std::env::args_os().collect())
             .unwrap_or_else(|e| ambiguous_prefix(&e).unwrap_or(e).exit());
         let mut cli = Self::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
         cli.verbose |= cli.log_level.is_some_and(LogLevel::is_verbose);
@@ -108,6 +107,67 @@ impl Cli {
         }
         cli
     }
+}
+
+/// The Python aws-mfa's and aws-mfa-spok's long options, one option to a group: argparse
+/// took a prefix of one group's names as that option (`--role` for `--role-session-name`,
+/// `--m` for `--mfa-token`, `--c` for `--creds-file`), where aws-mfa has more that start so.
+const PYTHON_OPTIONS: &[&[&str]] = &[
+    &["device"],
+    &["duration"],
+    &["creds-file"],
+    &["profile"],
+    &["long-term-suffix", "long-suffix"],
+    &["short-term-suffix", "short-suffix"],
+    &["assume-role", "assume"],
+    &["role-session-name"],
+    &["force"],
+    &["log-level"],
+    &["setup"],
+    &["token", "mfa-token"],
+];
+
+/// The matches of `args`; in the classic workflow, a prefix that clap finds ambiguous and
+/// that argparse took as one option of the Python tools is taken so (each one in turn).
+fn matches_from(mut args: Vec<std::ffi::OsString>) -> Result<clap::ArgMatches, clap::Error> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    for _ in 0..args.len() {
+        let error = match Cli::command().try_get_matches_from(&args) {
+            Ok(matches) => return Ok(matches),
+            Err(error) => error,
+        };
+        let typed = match error.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(typed)) if error.kind() == ErrorKind::UnknownArgument => {
+                typed.clone()
+            }
+            _ => return Err(error),
+        };
+        let prefix = typed.strip_prefix("--").filter(|p| !p.is_empty());
+        let mut groups = PYTHON_OPTIONS
+            .iter()
+            .filter(|names| prefix.is_some_and(|p| names.iter().any(|n| n.starts_with(p))));
+        let (Some(names), None) = (groups.next(), groups.next()) else {
+            return Err(error);
+        };
+        // The first word that is the option, unless a command comes before it.
+        let commands = Cli::command();
+        let position = args.iter().skip(1).position(|arg| {
+            let arg = arg.to_string_lossy();
+            arg == typed.as_str()
+                || arg.starts_with(&format!("{typed}="))
+                || commands.find_subcommand(arg.as_ref()).is_some()
+        });
+        let Some(i) = position.map(|i| i + 1) else {
+            return Err(error);
+        };
+        let arg = args[i].to_string_lossy().into_owned();
+        let Some(rest) = arg.strip_prefix(typed.as_str()) else {
+            return Err(error); // a command, whose own options decide
+        };
+        args[i] = format!("--{}{rest}", names[0]).into();
+    }
+    Cli::command().try_get_matches_from(&args)
 }
 
 /// clap says "unexpected argument" for a prefix of several long options; argparse names
@@ -380,7 +440,7 @@ pub struct CredentialOpts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+    use clap::{CommandFactory, FromArgMatches};
 
     #[test]
     fn no_two_options_share_a_name() {
@@ -397,6 +457,30 @@ mod tests {
             panic!("not exec");
         };
         assert_eq!(exec.opts.token_code.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn a_prefix_of_one_python_option_is_it_before_any_command() {
+        let parse = |args: &[&str]| {
+            let args = args.iter().map(OsString::from).collect();
+            matches_from(args).and_then(|m| Cli::from_arg_matches(&m))
+        };
+        let cli = parse(&["aws-mfa", "--role=me", "--m", "123456", "--c", "/k"]).unwrap();
+        assert_eq!(cli.classic.role_session_name.as_deref(), Some("me"));
+        assert_eq!(cli.classic.token_code.as_deref(), Some("123456"));
+        assert_eq!(cli.classic.files.credentials_file, Some("/k".into()));
+        // Several Python options start so, or a command's own options decide: ambiguous.
+        for args in [
+            &["aws-mfa", "--d", "1"][..],
+            &["aws-mfa", "env", "--role", "x"],
+        ] {
+            let err = parse(args).unwrap_err();
+            assert_eq!(
+                err.kind(),
+                clap::error::ErrorKind::UnknownArgument,
+                "{args:?}"
+            );
+        }
     }
 
     #[test]

@@ -579,10 +579,25 @@ fn take_foreground(tty: RawFd) {
 
 /// How long the classic workflow waits for the code's line on standard input.
 const STDIN_PATIENCE: Duration = Duration::from_secs(60);
+/// How long standard input may stay silent before aws-mfa says what it waits for.
+const STDIN_SILENCE: Duration = Duration::from_secs(1);
 
 /// The code on the first line of standard input (spaces and a CR around it dropped).
 fn stdin_code(device: &str) -> Result<String> {
     debug!("reading the code from standard input (it is not a terminal)");
+    // A pipe left open with nothing in it would wait in silence: the Python tool showed
+    // its prompt. An error of poll shows when the line is read.
+    let silent = !poll_until(
+        &mut [pollfd(libc::STDIN_FILENO)],
+        Instant::now() + STDIN_SILENCE,
+    )
+    .unwrap_or(true);
+    if silent {
+        note!(
+            "waiting up to {} s for the MFA code for {device} on standard input, which is not a terminal; pipe it in (echo CODE | aws-mfa …) or pass it with --token-code CODE",
+            STDIN_PATIENCE.as_secs()
+        );
+    }
     let read = first_line_of(libc::STDIN_FILENO, Instant::now() + STDIN_PATIENCE)
         .map_err(|e| Error::new(format!("cannot read the MFA code from standard input: {e}")))?;
     let Some(line) = read else {

@@ -447,12 +447,17 @@ fn edit(path: &Path, section: &str, change: &Change) -> Result<()> {
     atomic::write(path, edited.as_bytes(), 0o600)
         .map_err(|e| Error::new(format!("cannot write {}: {e}", path.display())))?;
     debug!("wrote [{section}] of {}", path.display());
-    // The mode is the user's to choose, but short-term secrets in a readable file are worth a word.
+    // The mode is the user's to choose, but secrets in a readable file are worth a word.
     if let Ok(meta) = std::fs::metadata(path)
         && meta.permissions().mode() & 0o044 != 0
     {
+        let what = if change.marked {
+            "the session credentials"
+        } else {
+            "the long-term keys"
+        };
         warning!(
-            "{} is readable by other users (mode {:04o}), and so are the session credentials now written there; chmod 600 {} keeps them private",
+            "{} is readable by other users (mode {:04o}), and so are {what} now written there; chmod 600 {} keeps them private",
             path.display(),
             meta.permissions().mode() & 0o7777,
             shell_words::quote(&path.display().to_string())
