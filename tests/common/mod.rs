@@ -789,6 +789,10 @@ impl Sandbox {
         let home = root.join("home");
         let aws = home.join(".aws");
         std::fs::create_dir_all(&aws).expect("mkdir .aws");
+        // A fish that has run before: a first interactive fish leaves a man-page parser in
+        // the background on its terminal, which then stays open for a minute or more.
+        std::fs::create_dir_all(home.join(".local/share/fish/generated_completions"))
+            .expect("mkdir fish's generated completions");
         Sandbox {
             config: aws.join("config"),
             credentials: aws.join("credentials"),
