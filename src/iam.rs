@@ -84,8 +84,8 @@ pub struct Request<'a> {
     pub endpoint_url: Option<&'a str>,
     pub fips: bool,
     pub dualstack: bool,
-    /// The STS client's HTTP client (None: the SDK's default one, as for STS).
-    pub http: Option<SharedHttpClient>,
+    /// The STS client's HTTP client.
+    pub http: SharedHttpClient,
     pub retry: RetryConfig,
     pub timeouts: TimeoutConfig,
 }
@@ -137,9 +137,7 @@ pub fn list_mfa_devices(
         .retry_classifier(AwsErrorCodeClassifier::<ServiceError>::new())
         .no_auth()
         .interceptor(signer);
-    if let Some(http) = &request.http {
-        builder = builder.http_client(http.clone());
-    }
+    builder = builder.http_client(request.http.clone());
     let operation = builder
         .serializer(|user: String| {
             let mut body = String::new();

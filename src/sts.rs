@@ -54,9 +54,9 @@ pub struct Sts {
     /// The endpoint variants IAM is asked with too, when it is asked for the device.
     fips: bool,
     dualstack: bool,
-    /// The retry policy of calls without a code, and the HTTP client (None: the SDK's own).
+    /// The retry policy of calls without a code, and the HTTP client.
     retry: RetryConfig,
-    http: Option<SharedHttpClient>,
+    http: SharedHttpClient,
     /// The CA bundle trusted besides the system roots, for messages.
     ca_bundle: Option<Sourced<String>>,
 }
@@ -198,9 +198,7 @@ impl Sts {
             .timeout_config(timeouts())
             .retry_config(retry.clone());
         let mut config = endpoint.apply(config);
-        if let Some(http) = &http {
-            config = config.http_client(http.clone());
-        }
+        let config = config.http_client(http.clone());
         let place = endpoint.place(region);
         let found = proxy::lookup(&place);
         for var in &found.ignored {
@@ -896,26 +894,27 @@ fn retries(transport: &TransportSettings) -> RetryConfig {
     base.with_max_attempts(transport.attempts())
 }
 
-/// The SDK's own HTTPS client, unless a CA bundle is to be trusted: then the same client
-/// (rustls with aws-lc, the proxy variables) trusting the bundle besides the system roots.
-fn http_client(transport: &TransportSettings) -> Result<Option<SharedHttpClient>> {
+/// The SDK's default HTTPS client as the SDK builds it (rustls, the system's CAs, the
+/// proxy variables), with ring for its crypto: aws-lc's C build cost a cold install about
+/// a minute (README, Performance). A CA bundle is trusted besides the system's CAs.
+fn http_client(transport: &TransportSettings) -> Result<SharedHttpClient> {
     use aws_smithy_http_client::tls::{self, TlsContext, TrustStore, rustls_provider::CryptoMode};
     use aws_smithy_http_client::{Builder, ConnectorBuilder, proxy::ProxyConfig};
-    let Some(bundle) = &transport.ca_bundle else {
-        return Ok(None);
-    };
-    let pem = read_ca_bundle(bundle)?;
+    let mut trust = TrustStore::default();
+    if let Some(bundle) = &transport.ca_bundle {
+        trust = trust.with_pem_certificate(read_ca_bundle(bundle)?);
+        debug!(
+            "trusting the CA bundle {} (from {}) besides the system's CAs",
+            bundle.value, bundle.origin
+        );
+    }
     let context = TlsContext::builder()
-        .with_trust_store(TrustStore::default().with_pem_certificate(pem))
+        .with_trust_store(trust)
         .build()
         .map_err(|e| Error::new(format!("cannot set up TLS: {e}")))?;
-    debug!(
-        "trusting the CA bundle {} (from {}) besides the system's CAs",
-        bundle.value, bundle.origin
-    );
     let client = Builder::new().build_with_connector_fn(move |settings, components| {
         let mut connector = ConnectorBuilder::default()
-            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
             .tls_context(context.clone());
         connector.set_connector_settings(settings.cloned());
         if let Some(components) = components {
@@ -924,7 +923,7 @@ fn http_client(transport: &TransportSettings) -> Result<Option<SharedHttpClient>
         connector.set_proxy_config(Some(ProxyConfig::from_env()));
         connector.build()
     });
-    Ok(Some(client))
+    Ok(client)
 }
 
 /// The bundle's bytes, once each certificate in it is known to parse: the SDK's TLS layer
