@@ -197,8 +197,7 @@ impl Sts {
             .region(Region::new(region.to_string()))
             .timeout_config(timeouts())
             .retry_config(retry.clone());
-        let mut config = endpoint.apply(config);
-        let config = config.http_client(http.clone());
+        let config = endpoint.apply(config).http_client(http.clone());
         let place = endpoint.place(region);
         let found = proxy::lookup(&place);
         for var in &found.ignored {
