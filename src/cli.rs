@@ -187,8 +187,8 @@ pub enum Command {
 pub struct Exec {
     #[command(flatten)]
     pub opts: CredentialOpts,
-    /// Serve the credentials to CMD from an endpoint on 127.0.0.1 (the SDKs' container
-    /// provider), renewed while it runs, instead of putting them in its environment.
+    /// Serve the credentials to CMD from an endpoint on 127.0.0.1, renewed while it runs,
+    /// instead of putting them in its environment (for the container provider of the SDKs).
     // A file copy of credentials the endpoint renews would go stale.
     #[arg(long, conflicts_with_all = ["write_profile", "write_boto"])]
     pub server: bool,
