@@ -43,7 +43,7 @@ def request(method, path, headers):
 
 
 def listening(port):
-    """The local addresses of the sockets listening on `port` (/proc/net/tcp, tcp6)."""
+    """The local addresses and inodes of the sockets listening on `port` (/proc/net)."""
     found = []
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
@@ -54,8 +54,21 @@ def listening(port):
             fields = line.split()
             address, port_hex = fields[1].split(":")
             if int(port_hex, 16) == port and fields[3] == "0A":
-                found.append(address)
+                found.append((address, fields[9]))
     return found
+
+
+def own_sockets():
+    """The inodes of the sockets this process holds open."""
+    inodes = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink("/proc/self/fd/" + fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.append(target[len("socket:[") : -1])
+    return inodes
 
 
 def probe():
@@ -87,6 +100,8 @@ def probe():
     ]
     env = {name: os.environ.get(name) for name in names}
     port = urllib.parse.urlsplit(uri).port
+    listeners = listening(port)
+    inherited = [inode for _, inode in listeners if inode in own_sockets()]
     print(
         json.dumps(
             {
@@ -94,7 +109,8 @@ def probe():
                 "token": token,
                 "cases": cases,
                 "env": env,
-                "listening": listening(port),
+                "listening": [address for address, _ in listeners],
+                "inherited": inherited,
             }
         ),
         flush=True,
