@@ -120,6 +120,7 @@ Register-ArgumentCompleter -Native -CommandName 'aws-mfa' -ScriptBlock {
             [CompletionResult]::new('--no-session', '--no-session', [CompletionResultType]::ParameterName, 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)')
             [CompletionResult]::new('--no-prompt', '--no-prompt', [CompletionResultType]::ParameterName, 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)')
             [CompletionResult]::new('--write-boto', '--write-boto', [CompletionResultType]::ParameterName, 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]')
+            [CompletionResult]::new('--server', '--server', [CompletionResultType]::ParameterName, 'Serve the credentials to CMD from an endpoint on 127.0.0.1, renewed while it runs, instead of putting them in its environment (for the container provider of the SDKs)')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Say on stderr what is read, found and asked (never a secret)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

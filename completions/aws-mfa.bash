@@ -501,7 +501,7 @@ _aws__mfa() {
             return 0
             ;;
         aws__mfa__subcmd__exec)
-            opts="-p -u -m -v -h --profile --device --user --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --short-term-suffix --write-boto --min-remaining --write-profile --verbose --help"
+            opts="-p -u -m -v -h --profile --device --user --token-code --duration --role-arn --assume-role --role-session-name --external-id --region --source-profile --long-term-suffix --config-file --creds-file --credentials-file --force --refresh --no-session --no-prompt --short-term-suffix --write-boto --min-remaining --server --write-profile --verbose --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -95,6 +95,7 @@ set edit:completion:arg-completer[aws-mfa] = {|@words|
                 cand --no-session 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
                 cand --no-prompt 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
                 cand --write-boto 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+                cand --server 'Serve the credentials to CMD from an endpoint on 127.0.0.1, renewed while it runs, instead of putting them in its environment (for the container provider of the SDKs)'
                 cand -v 'Say on stderr what is read, found and asked (never a secret)'
                 cand --verbose 'Say on stderr what is read, found and asked (never a secret)'
                 cand -h 'Print help'

@@ -84,6 +84,7 @@ complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l refresh -l forc
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l no-session -d 'Assume the role directly with the MFA code, without an MFA session (allows role sessions over 1 h)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l no-prompt -d 'Never ask for a code, nor run mfa_process: fail when a new MFA session is needed (for prompt hooks and scripts)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l write-boto -d 'Also write the credentials into [Credentials] of ~/.boto [env: BOTO_CONFIG names the file]'
+complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -l server -d 'Serve the credentials to CMD from an endpoint on 127.0.0.1, renewed while it runs, instead of putting them in its environment (for the container provider of the SDKs)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s v -l verbose -d 'Say on stderr what is read, found and asked (never a secret)'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c aws-mfa -n "__fish_aws_mfa_using_subcommand env" -s p -l profile -d 'Profile to use [env: AWS_PROFILE] [default: default]' -r -f -a "(command aws-mfa list --names 2>/dev/null)"

@@ -242,11 +242,16 @@ pub enum Command {
     // `--write-profile` takes a value only after `=` here, so that
     // `exec --write-profile aws sts …` runs `aws` (no other command has a CMD to mistake).
     mut_arg("write_profile", |a| a.require_equals(true)),
-    after_help = "Examples:\n  aws-mfa exec -p dev -- terraform plan\n  aws-mfa exec -p admin --write-profile=admin-mfa -- aws sts get-caller-identity"
+    after_help = "Examples:\n  aws-mfa exec -p dev -- terraform plan\n  aws-mfa exec -p admin --write-profile=admin-mfa -- aws sts get-caller-identity\n  aws-mfa exec --server -p admin -- terraform apply"
 )]
 pub struct Exec {
     #[command(flatten)]
     pub opts: CredentialOpts,
+    /// Serve the credentials to CMD from an endpoint on 127.0.0.1, renewed while it runs,
+    /// instead of putting them in its environment (for the container provider of the SDKs).
+    // A file copy of credentials the endpoint renews would go stale.
+    #[arg(long, conflicts_with_all = ["write_profile", "write_boto"])]
+    pub server: bool,
     /// The command and its arguments (after `--`).
     // No hyphen values: a mistyped option before the command is a usage error, not the command.
     #[arg(required = true, trailing_var_arg = true, value_name = "CMD")]

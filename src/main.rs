@@ -19,6 +19,7 @@ mod provider;
 mod render;
 mod sdk_settings;
 mod sdk_tls_retry;
+mod server;
 mod settings;
 mod sts;
 mod text;

@@ -651,8 +651,24 @@ fn first_line_of(fd: RawFd, deadline: Instant) -> io::Result<Option<Vec<u8>>> {
 
 const ATTEMPTS: usize = 3;
 
+/// A line said on the terminal before the next prompt, once: `exec --server` names the
+/// command whose request needs the code.
+static PROMPT_PREFACE: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Sets the line said before the next prompt (None: no line); gives back the one set
+/// before, None when a prompt has said it since.
+pub fn replace_prompt_preface(line: Option<String>) -> Option<String> {
+    std::mem::replace(
+        &mut *PROMPT_PREFACE.lock().unwrap_or_else(|e| e.into_inner()),
+        line,
+    )
+}
+
 fn prompt(device: &str, what: &str, spent: Spent) -> Result<String> {
     debug!("asking for the code on the terminal");
+    if let Some(line) = replace_prompt_preface(None) {
+        tty_say(&line);
+    }
     for _ in 0..ATTEMPTS {
         let config = rpassword::ConfigBuilder::new()
             .password_feedback_mask('*')

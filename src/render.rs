@@ -54,6 +54,36 @@ pub fn variables(handover: &Handover) -> Vec<(String, String)> {
     vars
 }
 
+/// The static credentials of `variables`, which `exec --server` neither sets nor lets
+/// through: the command asks the endpoint instead.
+pub const CREDENTIAL_VARIABLES: [&str; 4] = [
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+];
+
+/// `exec --server`'s variables: the endpoint and its token, then those of `variables`
+/// but the credentials.
+pub fn server_variables(handover: &Handover, uri: &str, token: &str) -> Vec<(String, String)> {
+    let mut vars = vec![
+        (
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI".to_string(),
+            uri.to_string(),
+        ),
+        (
+            "AWS_CONTAINER_AUTHORIZATION_TOKEN".to_string(),
+            token.to_string(),
+        ),
+    ];
+    vars.extend(
+        variables(handover)
+            .into_iter()
+            .filter(|(name, _)| !CREDENTIAL_VARIABLES.contains(&name.as_str())),
+    );
+    vars
+}
+
 /// The profile's CA bundle and retry settings, which the child cannot read from the
 /// profile without AWS_PROFILE (§5): AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS, AWS_RETRY_MODE.
 fn transport_variables(handover: &Handover) -> Vec<(&'static str, String)> {
@@ -254,6 +284,24 @@ mod tests {
         assert_eq!(dotenv_quote("a b"), "'a b'");
         assert_eq!(dotenv_quote("it's $x"), "\"it's \\$x\"");
         assert!(render(EnvFormat::Dotenv).contains("AWS_SESSION_TOKEN=\"to'ken\"\n"));
+    }
+
+    #[test]
+    fn the_server_hands_the_endpoint_and_no_credentials() {
+        let vars = server_variables(&handover(), "http://127.0.0.1:9/credentials", "t0k");
+        let names: Vec<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                "AWS_REGION",
+                "AWS_DEFAULT_REGION",
+                "AWS_USE_FIPS_ENDPOINT",
+                "AWS_MFA_PROFILE"
+            ]
+        );
+        assert_eq!(vars[1].1, "t0k");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! `aws-mfa exec -- CMD`: replace this process with CMD, credentials in its environment.
+//! `aws-mfa exec -- CMD`: replace this process with CMD, credentials in its environment;
+//! with `--server`, run CMD as a child beside a credentials endpoint (`crate::server`).
 
 use std::ffi::{OsStr, OsString};
 use std::io::ErrorKind;
@@ -14,16 +15,19 @@ use crate::render;
 
 impl Run for Exec {
     fn run(&self) -> Result<()> {
-        run(&self.opts, &self.command)
+        run(&self.opts, &self.command, self.server)
     }
 }
 
-fn run(opts: &crate::cli::CredentialOpts, command: &[OsString]) -> Result<()> {
+fn run(opts: &crate::cli::CredentialOpts, command: &[OsString], server: bool) -> Result<()> {
     let Some((program, args)) = command.split_first() else {
         return Err(Error::new("no command to run; give one after --"));
     };
     // A mistyped command costs no code: it is looked up before credentials are obtained.
     check_runnable(program)?;
+    if server {
+        return crate::server::run(opts, program, args);
+    }
     let handover = super::handover(opts)?;
     let mut child = Command::new(program);
     child.args(args);
@@ -37,7 +41,7 @@ fn run(opts: &crate::cli::CredentialOpts, command: &[OsString]) -> Result<()> {
 }
 
 /// Exit 127 for a command that is not there, 126 for one that cannot run, as shells say.
-fn not_run(program: &OsStr, err: &std::io::Error) -> Error {
+pub(crate) fn not_run(program: &OsStr, err: &std::io::Error) -> Error {
     let name = program.to_string_lossy();
     match err.kind() {
         ErrorKind::NotFound => Error::with_code(format!("command not found: {name}"), 127),
