@@ -122,7 +122,8 @@ def signals():
 
     def report(signum, _frame):
         name = signal.Signals(signum).name
-        print("got " + name, flush=True)
+        # os.write, not print: a signal may come while a print still holds stdout.
+        os.write(1, ("got " + name + "\n").encode())
         if name == "SIGTERM":
             os._exit(7)
 
@@ -139,7 +140,8 @@ def count_int():
     def seen(_signum, _frame):
         nonlocal count
         count += 1
-        print("got INT", flush=True)
+        # os.write, not print: the signal may come while print("ready") still holds stdout.
+        os.write(1, b"got INT\n")
 
     signal.signal(signal.SIGINT, seen)
     print("ready", flush=True)
