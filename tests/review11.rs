@@ -64,7 +64,8 @@ fn shell(sb: &Sandbox, sh: Sh, script: &str) -> Command {
 /// Every spelling the program now takes of `--token-code CODE`, `--refresh`,
 /// `--min-remaining S` and `--no-prompt` (the hook adds its own, and clap refuses a flag
 /// given twice): none may be remembered for the renewals. (A refresh needs a code: the
-/// one `--token-code` gives, which is forgotten already.)
+/// one `--token-code` gives, which is forgotten already; each refresh has its own code, as
+/// a code STS accepted is not sent again within 90 s.)
 const SPENT: &[&str] = &[
     "--token-code 123456",
     "--token-code=123456",
@@ -77,10 +78,10 @@ const SPENT: &[&str] = &[
     "--tok 123456",
     "--token-c=123456",
     "--mf 123456",
-    "--refresh --token-code 123456",
-    "--force --token-code 123456",
-    "--ref --token-code 123456",
-    "--forc --token-code 123456",
+    "--refresh --token-code 222222",
+    "--force --token-code 333333",
+    "--ref --token-code 444444",
+    "--forc --token-code 555555",
     "--min-remaining 600",
     "--min 600",
     "--min-rem=600",
