@@ -7,27 +7,10 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-/// Runs the real `aws` CLI against moto as moto's default administrator.
-fn aws(sb: &Sandbox, args: &[&str]) -> Value {
-    let mut cmd = sb.command(require_tool("aws"));
-    cmd.args(args)
-        .args(["--output", "json", "--region", "us-east-1"])
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
-        .env("AWS_ENDPOINT_URL", moto().url());
-    let r = run(&mut cmd);
-    r.assert_success();
-    if r.stdout.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.dump()))
-    }
-}
-
 /// An IAM user with `devices` virtual MFA devices; returns (access key id, secret, serials).
 fn user_with_devices(sb: &Sandbox, user: &str, devices: usize) -> (String, String, Vec<String>) {
-    aws(sb, &["iam", "create-user", "--user-name", user]);
-    let key = aws(sb, &["iam", "create-access-key", "--user-name", user]);
+    moto_admin_aws(sb, &["iam", "create-user", "--user-name", user]);
+    let key = moto_admin_aws(sb, &["iam", "create-access-key", "--user-name", user]);
     let id = key["AccessKey"]["AccessKeyId"]
         .as_str()
         .unwrap()
@@ -40,7 +23,7 @@ fn user_with_devices(sb: &Sandbox, user: &str, devices: usize) -> (String, Strin
     for i in 0..devices {
         let name = format!("{user}-{i}");
         let seed = sb.root.join(format!("{name}.seed"));
-        let device = aws(
+        let device = moto_admin_aws(
             sb,
             &[
                 "iam",
@@ -57,7 +40,7 @@ fn user_with_devices(sb: &Sandbox, user: &str, devices: usize) -> (String, Strin
             .as_str()
             .unwrap()
             .to_string();
-        aws(
+        moto_admin_aws(
             sb,
             &[
                 "iam",

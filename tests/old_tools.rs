@@ -388,20 +388,8 @@ fn assert_used(sb: &Sandbox, profile: &str, credentials: &Path, region: Region) 
 
 /// The aws CLI against moto as its administrator.
 fn iam(sb: &Sandbox, args: &[&str]) -> Value {
-    let mut cmd = sb.command(require_tool("aws"));
-    cmd.args(["iam"])
-        .args(args)
-        .args(["--output", "json", "--region", "us-east-1"])
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
-        .env("AWS_ENDPOINT_URL", moto().url());
-    let r = run(&mut cmd);
-    r.assert_success();
-    if r.stdout.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.dump()))
-    }
+    let args: Vec<&str> = ["iam"].iter().chain(args).copied().collect();
+    moto_admin_aws(sb, &args)
 }
 
 /// An IAM user (in this binary's moto, so one name per test) with a virtual MFA device of

@@ -203,68 +203,6 @@ fn the_powershell_script_forgets_the_same_spellings() {
 // --setup
 // ---------------------------------------------------------------------------------------
 
-/// Runs `aws-mfa ARGS…` with a pseudo-terminal as its controlling terminal and stdin; each
-/// `(prompt, answer)` is typed when its prompt waits (a hidden one once echo is off).
-const PTY_SCRIPT: &str = r#"
-import json, os, pty, select, sys, termios, time
-timeout = float(sys.argv[1])
-script = json.loads(sys.argv[2])
-argv = sys.argv[3:]
-deadline = time.monotonic() + timeout
-out_r, out_w = os.pipe()
-err_r, err_w = os.pipe()
-pid, master = pty.fork()
-if pid == 0:
-    os.dup2(out_w, 1)
-    os.dup2(err_w, 2)
-    for fd in (out_r, out_w, err_r, err_w):
-        os.close(fd)
-    try:
-        os.execv(argv[0], argv)
-    finally:
-        os._exit(127)
-os.close(out_w)
-os.close(err_w)
-bufs = {"tty": b"", "stdout": b"", "stderr": b""}
-fds = {master: "tty", out_r: "stdout", err_r: "stderr"}
-answered, since, timed_out = 0, 0, False
-while fds:
-    remaining = deadline - time.monotonic()
-    if remaining <= 0:
-        timed_out = True
-        break
-    ready, _, _ = select.select(list(fds), [], [], remaining)
-    for fd in ready:
-        try:
-            data = os.read(fd, 4096)
-        except OSError:
-            data = b""
-        if not data:
-            del fds[fd]
-            continue
-        bufs[fds[fd]] += data
-        if fds[fd] == "tty" and answered < len(script):
-            text = bufs["tty"][since:].decode("utf-8", "replace")
-            prompt, answer = script[answered]
-            if prompt in text and not text.endswith(("\n", "\r")):
-                if prompt.startswith("aws_"):
-                    while termios.tcgetattr(master)[3] & termios.ECHO:
-                        if time.monotonic() > deadline:
-                            sys.exit("echo stayed on at " + prompt)
-                        time.sleep(0.005)
-                os.write(master, (answer + "\n").encode())
-                answered += 1
-                since = len(bufs["tty"])
-if timed_out:
-    os.kill(pid, 9)
-_, status = os.waitpid(pid, 0)
-print(json.dumps({
-    "code": os.waitstatus_to_exitcode(status),
-    "timed_out": timed_out,
-    "stderr": bufs["stderr"].decode("utf-8", "replace"),
-}))
-"#;
-
 #[test]
 fn setup_into_a_readable_file_warns_about_long_term_keys_not_session_credentials() {
     require_tool("python3");
@@ -275,26 +213,17 @@ fn setup_into_a_readable_file_warns_about_long_term_keys_not_session_credentials
         std::os::unix::fs::PermissionsExt::from_mode(0o644),
     )
     .unwrap();
-    let answers = serde_json::to_string(&[
-        ("Profile name", "dev"),
-        ("aws_access_key_id", ACCESS_KEY_ID),
-        ("aws_secret_access_key", SECRET_ACCESS_KEY),
-    ])
-    .unwrap();
-    let mut cmd = sb.command("python3");
-    cmd.args(["-c", PTY_SCRIPT, "60"])
-        .arg(answers)
-        .arg(BIN)
-        .arg("--setup");
-    let r = run_within(&mut cmd, Duration::from_secs(90));
-    r.assert_success();
-    let v: serde_json::Value = serde_json::from_str(r.stdout.trim()).expect("JSON");
-    assert_eq!(
-        (v["code"].as_i64(), v["timed_out"].as_bool()),
-        (Some(0), Some(false)),
-        "{v}"
+    let t = on_terminal(
+        &sb,
+        &[
+            ("Profile name", "dev"),
+            ("aws_access_key_id", ACCESS_KEY_ID),
+            ("aws_secret_access_key", SECRET_ACCESS_KEY),
+        ],
+        &["--setup"],
     );
-    let stderr = v["stderr"].as_str().unwrap_or_default();
+    assert_eq!(t.code, 0, "{}", t.dump());
+    let stderr = &t.stderr;
     assert!(
         stderr.contains("readable by other users") && stderr.contains("long-term keys"),
         "{stderr}"
@@ -404,22 +333,6 @@ fn a_silent_standard_input_is_told_what_it_is_waited_for() {
 // The README's iam-mfa command beside a `[default]` of the config
 // ---------------------------------------------------------------------------------------
 
-/// Runs the real `aws` CLI against moto as its default administrator.
-fn aws(sb: &Sandbox, args: &[&str]) -> serde_json::Value {
-    let mut cmd = sb.command(require_tool("aws"));
-    cmd.args(args)
-        .args(["--output", "json", "--region", "us-east-1"])
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
-        .env("AWS_ENDPOINT_URL", moto().url());
-    let r = run(&mut cmd);
-    r.assert_success();
-    if r.stdout.trim().is_empty() {
-        return serde_json::Value::Null;
-    }
-    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.dump()))
-}
-
 /// The command lines of the ```sh blocks of the README section headed `heading`.
 fn readme_commands(heading: &str) -> Vec<Vec<String>> {
     let readme =
@@ -446,11 +359,11 @@ fn readme_commands(heading: &str) -> Vec<Vec<String>> {
 fn the_readme_iam_mfa_command_takes_corps_settings_not_defaults() {
     let sb = Sandbox::empty();
     let user = "rev11-iam-mfa";
-    aws(&sb, &["iam", "create-user", "--user-name", user]);
-    let key = aws(&sb, &["iam", "create-access-key", "--user-name", user]);
+    moto_admin_aws(&sb, &["iam", "create-user", "--user-name", user]);
+    let key = moto_admin_aws(&sb, &["iam", "create-access-key", "--user-name", user]);
     let field = |k: &str| key["AccessKey"][k].as_str().unwrap().to_string();
     let seed = sb.root.join("device.seed");
-    let device = aws(
+    let device = moto_admin_aws(
         &sb,
         &[
             "iam",
@@ -464,7 +377,7 @@ fn the_readme_iam_mfa_command_takes_corps_settings_not_defaults() {
         ],
     );
     let serial = device["VirtualMFADevice"]["SerialNumber"].as_str().unwrap();
-    aws(
+    moto_admin_aws(
         &sb,
         &[
             "iam",

@@ -7,24 +7,6 @@
 mod common;
 
 use common::*;
-use serde_json::Value;
-
-/// Runs the real `aws` CLI against moto as moto's default administrator.
-fn aws(sb: &Sandbox, args: &[&str]) -> Value {
-    let mut cmd = sb.command(require_tool("aws"));
-    cmd.args(args)
-        .args(["--output", "json", "--region", "us-east-1"])
-        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
-        .env("AWS_ENDPOINT_URL", moto().url());
-    let r = run(&mut cmd);
-    r.assert_success();
-    if r.stdout.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.dump()))
-    }
-}
 
 /// An IAM user of moto with long-term keys and `devices` virtual MFA devices.
 struct IamUser {
@@ -37,14 +19,14 @@ struct IamUser {
 /// Creates it (moto is shared by the whole test binary: each test uses its own names).
 fn iam_user(name: &str, devices: usize) -> IamUser {
     let sb = Sandbox::empty();
-    aws(&sb, &["iam", "create-user", "--user-name", name]);
-    let key = aws(&sb, &["iam", "create-access-key", "--user-name", name]);
+    moto_admin_aws(&sb, &["iam", "create-user", "--user-name", name]);
+    let key = moto_admin_aws(&sb, &["iam", "create-access-key", "--user-name", name]);
     let field = |k: &str| key["AccessKey"][k].as_str().unwrap().to_string();
     let mut serials = Vec::new();
     for i in 0..devices {
         let device_name = format!("{name}-device-{i}");
         let seed = sb.root.join(format!("{device_name}.seed"));
-        let device = aws(
+        let device = moto_admin_aws(
             &sb,
             &[
                 "iam",
@@ -61,7 +43,7 @@ fn iam_user(name: &str, devices: usize) -> IamUser {
             .as_str()
             .unwrap()
             .to_string();
-        aws(
+        moto_admin_aws(
             &sb,
             &[
                 "iam",

@@ -1411,6 +1411,135 @@ pub fn make_pki(dir: &Path, hosts: &[&str]) -> Pki {
     }
 }
 
+/// Runs `aws-mfa ARGS…` with a pseudo-terminal as its controlling terminal and stdin
+/// (stdout and stderr are pipes); each time the terminal shows the next `(prompt, answer)`'s
+/// prompt on a line that waits for input, the answer is typed with Enter. An answer to a
+/// prompt that must not echo is typed once the terminal's echo is off (read on the master,
+/// as pexpect's waitnoecho does), so that nothing typed too early is shown by the terminal.
+const PTY_ANSWERS_SCRIPT: &str = r#"
+import json, os, pty, select, sys, termios, time
+
+timeout = float(sys.argv[1])
+script = json.loads(sys.argv[2])
+argv = sys.argv[3:]
+deadline = time.monotonic() + timeout
+out_r, out_w = os.pipe()
+err_r, err_w = os.pipe()
+pid, master = pty.fork()
+if pid == 0:
+    os.dup2(out_w, 1)
+    os.dup2(err_w, 2)
+    for fd in (out_r, out_w, err_r, err_w):
+        os.close(fd)
+    try:
+        os.execv(argv[0], argv)
+    finally:
+        os._exit(127)
+os.close(out_w)
+os.close(err_w)
+bufs = {"tty": b"", "stdout": b"", "stderr": b""}
+fds = {master: "tty", out_r: "stdout", err_r: "stderr"}
+answered, since, timed_out = 0, 0, False
+while fds:
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        timed_out = True
+        break
+    ready, _, _ = select.select(list(fds), [], [], remaining)
+    for fd in ready:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            data = b""
+        if not data:
+            del fds[fd]
+            continue
+        bufs[fds[fd]] += data
+        if fds[fd] == "tty" and answered < len(script):
+            text = bufs["tty"][since:].decode("utf-8", "replace")
+            prompt, answer = script[answered]
+            if prompt in text and not text.endswith(("\n", "\r")):
+                if prompt.startswith("aws_"):
+                    while termios.tcgetattr(master)[3] & termios.ECHO:
+                        if time.monotonic() > deadline:
+                            sys.exit("echo stayed on at " + prompt)
+                        time.sleep(0.005)
+                os.write(master, (answer + "\n").encode())
+                answered += 1
+                since = len(bufs["tty"])
+if timed_out:
+    os.kill(pid, 9)
+_, status = os.waitpid(pid, 0)
+print(json.dumps({
+    "code": os.waitstatus_to_exitcode(status),
+    "timed_out": timed_out,
+    "answered": answered,
+    "tty": bufs["tty"].decode("utf-8", "replace"),
+    "stdout": bufs["stdout"].decode("utf-8", "replace"),
+    "stderr": bufs["stderr"].decode("utf-8", "replace"),
+}))
+"#;
+
+pub struct Terminal {
+    pub code: i64,
+    pub answered: usize,
+    pub tty: String,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Terminal {
+    pub fn dump(&self) -> String {
+        format!(
+            "code {} answered {}\n--- terminal ---\n{}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.answered, self.tty, self.stdout, self.stderr
+        )
+    }
+}
+
+pub fn on_terminal(sb: &Sandbox, script: &[(&str, &str)], args: &[&str]) -> Terminal {
+    require_tool("python3");
+    let timeout = Duration::from_secs(60);
+    let script = serde_json::to_string(script).unwrap();
+    let mut cmd = sb.command("python3");
+    cmd.arg("-c")
+        .arg(PTY_ANSWERS_SCRIPT)
+        .arg(timeout.as_secs().to_string())
+        .arg(script)
+        .arg(BIN)
+        .args(args);
+    let r = run_within(&mut cmd, timeout + Duration::from_secs(30));
+    r.assert_success();
+    let v: serde_json::Value = serde_json::from_str(r.stdout.trim())
+        .unwrap_or_else(|e| panic!("pty helper output is not JSON ({e})\n{}", r.dump()));
+    assert_eq!(v["timed_out"], false, "{}", r.dump());
+    let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+    Terminal {
+        code: v["code"].as_i64().unwrap(),
+        answered: v["answered"].as_u64().unwrap() as usize,
+        tty: s("tty"),
+        stdout: s("stdout"),
+        stderr: s("stderr"),
+    }
+}
+
+/// Runs the real `aws` CLI against moto as moto's default administrator (to create IAM
+/// users and devices): its JSON answer, Null for none.
+pub fn moto_admin_aws(sb: &Sandbox, args: &[&str]) -> serde_json::Value {
+    let mut cmd = sb.command(require_tool("aws"));
+    cmd.args(args)
+        .args(["--output", "json", "--region", "us-east-1"])
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
+        .env("AWS_ENDPOINT_URL", moto().url());
+    let r = run(&mut cmd);
+    r.assert_success();
+    if r.stdout.trim().is_empty() {
+        return serde_json::Value::Null;
+    }
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.dump()))
+}
+
 /// `python3 tests/NAME` with piped stdin and stdout, reading files as UTF-8 whatever the
 /// locale (as botocore reads them on any usual system); a missing python3 fails the test.
 pub fn python3_script(name: &str) -> Child {
