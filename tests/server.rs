@@ -60,6 +60,17 @@ fn server(sb: &Sandbox, profile: &str, extra: &[&str], command: &[&str]) -> Comm
         CODE,
     ]);
     cmd.args(extra).arg("--").args(command);
+    // As an interactive shell starts a command: no signal ignored. A test run from `&` in a
+    // script inherits SIGINT and SIGQUIT ignored, which aws-mfa (as a shell) leaves ignored.
+    // SAFETY: signal() with SIG_DFL is async-signal-safe, between fork and exec.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            for signal in [libc::SIGINT, libc::SIGQUIT, libc::SIGHUP, libc::SIGTERM] {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+            Ok(())
+        });
+    }
     cmd
 }
 
