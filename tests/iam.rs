@@ -9,7 +9,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -196,30 +196,9 @@ fn intercept(
     }
     let mut reader = BufReader::new(tls);
     loop {
-        let mut head = Vec::new();
-        loop {
-            let mut line = Vec::new();
-            match reader.read_until(b'\n', &mut line) {
-                Ok(0) | Err(_) => return,
-                Ok(_) => {}
-            }
-            let end = line == b"\r\n";
-            head.extend_from_slice(&line);
-            if end {
-                break;
-            }
-        }
-        let head = String::from_utf8_lossy(&head).into_owned();
-        let length = head
-            .lines()
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
-            .and_then(|(_, v)| v.trim().parse::<usize>().ok())
-            .unwrap_or(0);
-        let mut body = vec![0u8; length];
-        if reader.read_exact(&mut body).is_err() {
+        let Some((head, body)) = read_http_request(&mut reader) else {
             return;
-        }
+        };
         kept.lock().unwrap().push(Seen {
             connect: connect.clone(),
             head: head.clone(),

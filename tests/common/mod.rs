@@ -1540,6 +1540,34 @@ pub fn moto_admin_aws(sb: &Sandbox, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {}", r.dump()))
 }
 
+/// One HTTP/1.1 request from `reader`: its head (request line and headers, as text) and
+/// its body of `Content-Length` bytes; None when the connection ends first.
+pub fn read_http_request(reader: &mut impl BufRead) -> Option<(String, Vec<u8>)> {
+    let mut head = Vec::new();
+    loop {
+        let mut line = Vec::new();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return None,
+            Ok(_) => {}
+        }
+        let end = line == b"\r\n";
+        head.extend_from_slice(&line);
+        if end {
+            break;
+        }
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let length = head
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((head, body))
+}
+
 /// `python3 tests/NAME` with piped stdin and stdout, reading files as UTF-8 whatever the
 /// locale (as botocore reads them on any usual system); a missing python3 fails the test.
 pub fn python3_script(name: &str) -> Child {
